@@ -1,0 +1,11 @@
+//! The domain: types, rules and calculations, free of I/O so they can be tested alone.
+
+pub mod audit;
+pub mod collation;
+pub mod email;
+pub mod money;
+pub mod org_number;
+pub mod party;
+pub mod password;
+pub mod role;
+pub mod time;

@@ -1,0 +1,254 @@
+//! Server-rendered pages in Swedish. Every page works without JavaScript; forms post back and
+//! show errors beside the fields and in a summary at the top.
+
+mod account;
+mod admin;
+mod audit;
+mod login;
+mod public;
+
+use askama::Template;
+use axum::extract::Request;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+
+use super::error::{ApiError, PageError};
+use super::messages::{field_message, message};
+use super::AppState;
+use crate::domain::role::Role;
+use crate::service::principal::Principal;
+use crate::service::FieldError;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(public::home))
+        .route("/logga-in", get(login::form).post(login::submit))
+        .route("/logga-ut", post(login::logout))
+        .route("/konto/losenord", get(account::form).post(account::submit))
+        .route("/medlemmar", get(admin::members))
+        .route(
+            "/medlemmar/ny",
+            get(admin::member_form).post(admin::member_submit),
+        )
+        .route("/anvandare", get(admin::users))
+        .route(
+            "/anvandare/ny",
+            get(admin::user_form).post(admin::user_submit),
+        )
+        .route("/granskningslogg", get(audit::page))
+        .route("/tillganglighet", get(public::accessibility))
+        .route("/static/{file}", get(public::asset))
+}
+
+/// One entry of the main navigation.
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// What the frame around every page needs.
+pub struct Layout {
+    pub title: String,
+    pub nav: Vec<NavItem>,
+    pub user_name: Option<String>,
+    pub csrf_token: String,
+    pub notice: Option<&'static str>,
+}
+
+impl Layout {
+    /// The frame for a logged-in user: navigation by role, the current page marked.
+    pub fn for_user(title: impl Into<String>, p: &Principal, current: &str) -> Layout {
+        let mut nav = vec![("/", "Start")];
+        if !p.must_change_password {
+            if p.is_system_admin() || !p.association_ids().is_empty() {
+                nav.push(("/medlemmar", "Medlemmar"));
+            }
+            if p.administers_any() {
+                nav.push(("/anvandare", "Användare"));
+                nav.push(("/granskningslogg", "Granskningslogg"));
+            }
+        }
+        nav.push(("/konto/losenord", "Byt lösenord"));
+        Layout {
+            title: title.into(),
+            nav: nav
+                .into_iter()
+                .map(|(href, label)| NavItem {
+                    href,
+                    label,
+                    current: href == current,
+                })
+                .collect(),
+            user_name: Some(p.name.clone()),
+            csrf_token: p
+                .session
+                .as_ref()
+                .map(|s| s.csrf_token.clone())
+                .unwrap_or_default(),
+            notice: None,
+        }
+    }
+
+    /// The frame for someone not logged in.
+    pub fn public(title: impl Into<String>) -> Layout {
+        Layout {
+            title: title.into(),
+            nav: Vec::new(),
+            user_name: None,
+            csrf_token: String::new(),
+            notice: None,
+        }
+    }
+
+    /// The frame for a public page, with the navigation when someone is logged in.
+    pub fn maybe_user(title: impl Into<String>, p: Option<&Principal>, current: &str) -> Layout {
+        match p {
+            Some(p) => Layout::for_user(title, p, current),
+            None => Layout::public(title),
+        }
+    }
+
+    pub fn with_notice(mut self, code: Option<&str>) -> Layout {
+        self.notice = code.and_then(super::messages::notice);
+        self
+    }
+}
+
+/// A field error as shown: which field, in Swedish.
+pub struct ShownError {
+    pub field: String,
+    pub message: &'static str,
+}
+
+/// The errors of one form submission.
+#[derive(Default)]
+pub struct FormErrors {
+    pub items: Vec<ShownError>,
+}
+
+impl FormErrors {
+    pub fn from_fields(fields: &[FieldError]) -> Self {
+        let mut items: Vec<ShownError> = Vec::new();
+        for f in fields {
+            // One message per field: the first problem is the one to fix first.
+            if !items.iter().any(|i| i.field == f.field) {
+                items.push(ShownError {
+                    field: f.field.to_string(),
+                    message: field_message(f.field, f.code),
+                });
+            }
+        }
+        FormErrors { items }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.items.iter().any(|i| i.field == field)
+    }
+
+    pub fn get(&self, field: &str) -> Option<&'static str> {
+        self.items
+            .iter()
+            .find(|i| i.field == field)
+            .map(|i| i.message)
+    }
+}
+
+/// Renders a template as an HTML response with the given status.
+pub fn render<T: Template>(status: StatusCode, template: &T) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed to render");
+            (StatusCode::INTERNAL_SERVER_ERROR, Html("<!DOCTYPE html><html lang=\"sv\"><title>Fel</title><h1>Något gick fel</h1></html>"))
+                .into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Layout,
+    heading: &'static str,
+    message: &'static str,
+}
+
+pub fn error_page(status: StatusCode, code: &str, principal: Option<&Principal>) -> Response {
+    let heading = match status {
+        StatusCode::NOT_FOUND => "Sidan finns inte",
+        StatusCode::FORBIDDEN => "Åtkomst nekad",
+        StatusCode::UNAUTHORIZED => "Du är inte inloggad",
+        StatusCode::TOO_MANY_REQUESTS => "För många försök",
+        StatusCode::PAYLOAD_TOO_LARGE => "För mycket data",
+        s if s.is_server_error() => "Något gick fel",
+        _ => "Det gick inte att visa sidan",
+    };
+    let layout = Layout::maybe_user(heading, principal, "");
+    render(
+        status,
+        &ErrorPage {
+            layout,
+            heading,
+            message: message(code),
+        },
+    )
+}
+
+/// Unknown paths: problem+json under /api, a Swedish page elsewhere.
+pub async fn fallback(request: Request) -> Response {
+    if request.uri().path().starts_with("/api/") {
+        ApiError::not_found().into_response()
+    } else {
+        let principal = request
+            .extensions()
+            .get::<super::auth::Auth>()
+            .and_then(|a| a.principal.clone());
+        error_page(StatusCode::NOT_FOUND, "not_found", principal.as_ref())
+    }
+}
+
+/// The Swedish label of a role with where it is held, as lists show it.
+pub fn describe_grant(g: &crate::storage::users::RoleGrant) -> String {
+    match (&g.member_name, &g.association_name) {
+        (Some(m), _) => format!("{} – {}", g.role.label(), m),
+        (None, Some(a)) => format!("{} – {}", g.role.label(), a),
+        _ => g.role.label().to_string(),
+    }
+}
+
+/// The association a page is about: the one asked for (if the caller belongs to it), else the
+/// caller's first, else for a system administrator the first there is.
+pub async fn pick_association(
+    state: &AppState,
+    principal: &Principal,
+    asked: Option<i64>,
+) -> Result<crate::storage::members::AssociationRow, PageError> {
+    let visible = crate::service::members::associations_of(&state.db, principal).await?;
+    let found = match asked {
+        Some(id) => visible.into_iter().find(|a| a.id == id),
+        None => {
+            let own = principal.association_ids();
+            let first_own = own
+                .first()
+                .and_then(|id| visible.iter().find(|a| a.id == *id).cloned());
+            first_own.or_else(|| visible.into_iter().next())
+        }
+    };
+    found.ok_or_else(PageError::not_found)
+}
+
+/// Roles offered when an administrator adds a user (system administrators may add their peers).
+pub fn assignable_roles(principal: &Principal) -> Vec<(&'static str, &'static str)> {
+    Role::ALL
+        .into_iter()
+        .filter(|r| *r != Role::SystemAdmin || principal.is_system_admin())
+        .map(|r| (r.code(), r.label()))
+        .collect()
+}
