@@ -29,12 +29,7 @@ pub struct Cli {
     pub database_url: DatabaseUrl,
 
     /// Log format on standard error.
-    #[arg(
-        long,
-        global = true,
-        env = "SAMORDNA_LOG_FORMAT",
-        default_value = "text"
-    )]
+    #[arg(long, global = true, env = "SAMORDNA_LOG_FORMAT", default_value = "text")]
     pub log_format: LogFormat,
 
     #[command(subcommand)]
@@ -135,10 +130,7 @@ pub enum AuditCommand {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.log_format);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -157,9 +149,8 @@ pub fn main() -> ExitCode {
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("SAMORDNA_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn"));
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr);
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).with_ansi(ansi);
     let _ = match format {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder.json().try_init(),
@@ -202,43 +193,26 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check => {
             let db = open(&cli.database_url).await?;
             db.ping().await?;
-            println!(
-                "Configuration is valid and the database at {} is reachable.",
-                cli.database_url
-            );
+            println!("Configuration is valid and the database at {} is reachable.", cli.database_url);
             Ok(ExitCode::SUCCESS)
         }
-        Command::User(UserCommand::Add {
-            email,
-            name,
-            role,
-            association,
-            member,
-        }) => {
+        Command::User(UserCommand::Add { email, name, role, association, member }) => {
             let db = open(&cli.database_url).await?;
-            let input = NewUserInput {
-                email,
-                name,
-                role,
-                association_id: association,
-                member_id: member,
-            };
+            let input = NewUserInput { email, name, role, association_id: association, member_id: member };
             match accounts::create_user(&db, Creator::Operator, &input).await {
                 Ok(created) => {
                     println!("Created user {} (id {}).", created.email, created.user_id);
-                    println!(
-                        "One-time password (must be changed at first login): {}",
-                        created.one_time_password
-                    );
+                    println!("One-time password (must be changed at first login): {}", created.one_time_password);
                     Ok(ExitCode::SUCCESS)
                 }
                 Err(ServiceError::Invalid(fields)) => {
                     for f in fields {
-                        eprintln!(
-                            "error: --{}: {}",
-                            f.field.replace('_', "-"),
-                            crate::http::messages::field_message(f.field, f.code)
-                        );
+                        let option = match f.field {
+                            "association_id" => "association",
+                            "member_id" => "member",
+                            other => other,
+                        };
+                        eprintln!("error: --{option}: {}", crate::http::messages::field_message(f.field, f.code));
                     }
                     Ok(ExitCode::from(2))
                 }
@@ -248,18 +222,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(UserCommand::List) => {
             let db = open(&cli.database_url).await?;
             for u in accounts::list_all_users(&db).await? {
-                let roles: Vec<String> = u
-                    .roles
-                    .iter()
-                    .map(crate::http::pages::describe_grant)
-                    .collect();
-                println!(
-                    "{}\t{}\t{}\t{}",
-                    u.user.id,
-                    u.user.email,
-                    u.user.name,
-                    roles.join(", ")
-                );
+                let roles: Vec<String> = u.roles.iter().map(crate::http::pages::describe_grant).collect();
+                println!("{}\t{}\t{}\t{}", u.user.id, u.user.email, u.user.name, roles.join(", "));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -309,31 +273,20 @@ async fn serve(url: &DatabaseUrl, args: ServeArgs) -> anyhow::Result<ExitCode> {
     if args.demo {
         match demo::load(&db, args.demo_password.as_deref()).await? {
             Some(users) => {
-                println!(
-                    "Loaded the demo: {} with its members and these users:",
-                    demo::ASSOCIATION_NAME
-                );
+                println!("Loaded the demo: {} with its members and these users:", demo::ASSOCIATION_NAME);
                 for u in users {
                     println!("  {:<40} {:<24} {}", u.email, u.role.label(), u.password);
                 }
             }
-            None => println!(
-                "The database already holds data; the demo was not loaded and nothing was changed."
-            ),
+            None => println!("The database already holds data; the demo was not loaded and nothing was changed."),
         }
     } else if let Some(admin) = accounts::bootstrap_admin(&db, &args.admin_email).await? {
-        println!(
-            "Created the system administrator {} with the one-time password:",
-            admin.email
-        );
+        println!("Created the system administrator {} with the one-time password:", admin.email);
         println!("  {}", admin.one_time_password);
         println!("It must be changed at the first login.");
     }
 
-    let secure = args
-        .public_url
-        .as_ref()
-        .is_some_and(|u| u.scheme() == "https");
+    let secure = args.public_url.as_ref().is_some_and(|u| u.scheme() == "https");
     let config = HttpConfig {
         auth: AuthPolicy {
             idle_timeout: chrono::Duration::minutes(args.session_idle_minutes),
@@ -341,24 +294,13 @@ async fn serve(url: &DatabaseUrl, args: ServeArgs) -> anyhow::Result<ExitCode> {
             ..AuthPolicy::default()
         },
         secure_cookies: secure,
-        public_origin: args
-            .public_url
-            .as_ref()
-            .map(|u| u.origin().ascii_serialization()),
+        public_origin: args.public_url.as_ref().map(|u| u.origin().ascii_serialization()),
         trust_forwarded_for: args.trust_forwarded_for,
     };
-    let state = AppState {
-        db: db.clone(),
-        config: Arc::new(config),
-        metrics: Arc::default(),
-    };
+    let state = AppState { db: db.clone(), config: Arc::new(config), metrics: Arc::default() };
     let cleanup = tokio::spawn(cleanup_sessions(db.clone(), state.config.auth.clone()));
 
-    let shown = args
-        .public_url
-        .as_ref()
-        .map(|u| u.to_string())
-        .unwrap_or_else(|| format!("http://{address}"));
+    let shown = args.public_url.as_ref().map(|u| u.to_string()).unwrap_or_else(|| format!("http://{address}"));
     println!("Samordna is running at {shown}");
     tracing::info!(%address, database = %url, "listening");
     http::serve(listener, state, shutdown_signal()).await?;

@@ -28,9 +28,7 @@ impl Outcome {
     }
 
     pub fn parse(code: &str) -> Option<Outcome> {
-        [Outcome::Success, Outcome::Failure, Outcome::Denied]
-            .into_iter()
-            .find(|o| o.code() == code)
+        [Outcome::Success, Outcome::Failure, Outcome::Denied].into_iter().find(|o| o.code() == code)
     }
 
     pub fn label(self) -> &'static str {
@@ -114,21 +112,20 @@ pub enum BrokenLink {
 impl std::fmt::Display for BrokenLink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            BrokenLink::HashMismatch { id } => write!(
-                f,
-                "event {id} has been changed: its hash does not match its content"
-            ),
+            BrokenLink::HashMismatch { id } => {
+                write!(f, "event {id} has been changed: its hash does not match its content")
+            }
             BrokenLink::PrevMismatch { id } => {
                 write!(f, "event {id} does not link to the event before it (an event was changed, removed or inserted)")
             }
             BrokenLink::Gap { expected, found } => {
                 write!(f, "events {expected} to {} are missing", found - 1)
             }
-            BrokenLink::Truncated {
-                last_recorded,
-                last_found,
-            } => {
-                write!(f, "the log ends at event {last_found} but event {last_recorded} was written: events were removed")
+            BrokenLink::Truncated { last_recorded, last_found } => {
+                write!(
+                    f,
+                    "the log ends at event {last_found} but event {last_recorded} was written: events were removed"
+                )
             }
         }
     }
@@ -144,12 +141,7 @@ pub struct ChainVerifier {
 
 impl Default for ChainVerifier {
     fn default() -> Self {
-        Self {
-            prev_hash: GENESIS_HASH.to_string(),
-            expected_id: 1,
-            checked: 0,
-            broken: None,
-        }
+        Self { prev_hash: GENESIS_HASH.to_string(), expected_id: 1, checked: 0, broken: None }
     }
 }
 
@@ -161,10 +153,7 @@ impl ChainVerifier {
         }
         self.checked += 1;
         if id != self.expected_id {
-            self.broken = Some(BrokenLink::Gap {
-                expected: self.expected_id,
-                found: id,
-            });
+            self.broken = Some(BrokenLink::Gap { expected: self.expected_id, found: id });
         } else if prev_hash != self.prev_hash {
             self.broken = Some(BrokenLink::PrevMismatch { id });
         } else if chain_hash(prev_hash, id, content) != hash {
@@ -177,13 +166,8 @@ impl ChainVerifier {
 
     /// Compares the end of the chain with what the log's head says was last written.
     pub fn finish(&mut self, head_last_id: i64, head_last_hash: &str) {
-        if self.broken.is_none()
-            && (head_last_id != self.expected_id - 1 || head_last_hash != self.prev_hash)
-        {
-            self.broken = Some(BrokenLink::Truncated {
-                last_recorded: head_last_id,
-                last_found: self.expected_id - 1,
-            });
+        if self.broken.is_none() && (head_last_id != self.expected_id - 1 || head_last_hash != self.prev_hash) {
+            self.broken = Some(BrokenLink::Truncated { last_recorded: head_last_id, last_found: self.expected_id - 1 });
         }
     }
 }
@@ -195,9 +179,7 @@ mod tests {
 
     fn event(action: &str) -> AuditContent {
         AuditContent {
-            occurred_at: chrono::Utc
-                .with_ymd_and_hms(2026, 11, 22, 10, 0, 0)
-                .unwrap(),
+            occurred_at: chrono::Utc.with_ymd_and_hms(2026, 11, 22, 10, 0, 0).unwrap(),
             actor_user_id: Some(7),
             actor_role: Some("association_admin".into()),
             association_id: Some(1),
@@ -224,10 +206,7 @@ mod tests {
             .collect()
     }
 
-    fn verify(
-        rows: &[(i64, AuditContent, String, String)],
-        head: (i64, &str),
-    ) -> Option<BrokenLink> {
+    fn verify(rows: &[(i64, AuditContent, String, String)], head: (i64, &str)) -> Option<BrokenLink> {
         let mut v = ChainVerifier::default();
         for (id, e, p, h) in rows {
             if !v.feed(*id, e, p, h) {
@@ -250,10 +229,7 @@ mod tests {
         let mut rows = chain(5);
         let last = rows.last().unwrap().3.clone();
         rows[2].1.action = "something.else".into();
-        assert_eq!(
-            verify(&rows, (5, &last)),
-            Some(BrokenLink::HashMismatch { id: 3 })
-        );
+        assert_eq!(verify(&rows, (5, &last)), Some(BrokenLink::HashMismatch { id: 3 }));
     }
 
     #[test]
@@ -261,13 +237,7 @@ mod tests {
         let mut rows = chain(5);
         let last = rows.last().unwrap().3.clone();
         rows.remove(1);
-        assert_eq!(
-            verify(&rows, (5, &last)),
-            Some(BrokenLink::Gap {
-                expected: 2,
-                found: 3
-            })
-        );
+        assert_eq!(verify(&rows, (5, &last)), Some(BrokenLink::Gap { expected: 2, found: 3 }));
     }
 
     #[test]
@@ -276,10 +246,7 @@ mod tests {
         let last = rows.last().unwrap().3.clone();
         rows[2].1.action = "forged".into();
         rows[2].3 = chain_hash(&rows[2].2, 3, &rows[2].1);
-        assert_eq!(
-            verify(&rows, (5, &last)),
-            Some(BrokenLink::PrevMismatch { id: 4 })
-        );
+        assert_eq!(verify(&rows, (5, &last)), Some(BrokenLink::PrevMismatch { id: 4 }));
     }
 
     #[test]
@@ -287,12 +254,6 @@ mod tests {
         let mut rows = chain(5);
         let last = rows.last().unwrap().3.clone();
         rows.truncate(3);
-        assert_eq!(
-            verify(&rows, (5, &last)),
-            Some(BrokenLink::Truncated {
-                last_recorded: 5,
-                last_found: 3
-            })
-        );
+        assert_eq!(verify(&rows, (5, &last)), Some(BrokenLink::Truncated { last_recorded: 5, last_found: 3 }));
     }
 }

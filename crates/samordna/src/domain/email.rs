@@ -55,19 +55,14 @@ mod tests {
 
     #[test]
     fn normalises_case_and_space() {
-        assert_eq!(
-            Email::parse("  Anna.Berg@Enkoping.SE ").unwrap().as_str(),
-            "anna.berg@enkoping.se"
-        );
+        assert_eq!(Email::parse("  Anna.Berg@Enkoping.SE ").unwrap().as_str(), "anna.berg@enkoping.se");
         assert!(Email::parse("admin@localhost").is_ok());
     }
 
     #[test]
     fn rejects_what_cannot_be_an_address() {
         assert_eq!(Email::parse("  "), Err(EmailError::Empty));
-        for bad in [
-            "anna", "@x.se", "anna@", "a b@x.se", "a@b@c.se", "a@.se", "a@x..se", "a@x.se.",
-        ] {
+        for bad in ["anna", "@x.se", "anna@", "a b@x.se", "a@b@c.se", "a@.se", "a@x..se", "a@x.se."] {
             assert_eq!(Email::parse(bad), Err(EmailError::Invalid), "{bad}");
         }
     }

@@ -81,9 +81,7 @@ impl Money {
         if whole.is_empty() && fraction.is_empty() {
             return Err(MoneyError::Invalid);
         }
-        if !whole.bytes().all(|b| b.is_ascii_digit())
-            || !fraction.bytes().all(|b| b.is_ascii_digit())
-        {
+        if !whole.bytes().all(|b| b.is_ascii_digit()) || !fraction.bytes().all(|b| b.is_ascii_digit()) {
             return Err(MoneyError::Invalid);
         }
         // The amount in öre is whole * factor * 100 + fraction scaled to öre; the fraction may
@@ -93,11 +91,7 @@ impl Money {
         let whole_ore = if whole.is_empty() {
             0
         } else {
-            whole
-                .parse::<i64>()
-                .ok()
-                .and_then(|w| w.checked_mul(scale))
-                .ok_or(MoneyError::TooLarge)?
+            whole.parse::<i64>().ok().and_then(|w| w.checked_mul(scale)).ok_or(MoneyError::TooLarge)?
         };
         let mut fraction_ore: i64 = 0;
         let mut unit = scale;
@@ -112,9 +106,7 @@ impl Money {
             unit /= 10;
             fraction_ore += d * unit;
         }
-        let total = whole_ore
-            .checked_add(fraction_ore)
-            .ok_or(MoneyError::TooLarge)?;
+        let total = whole_ore.checked_add(fraction_ore).ok_or(MoneyError::TooLarge)?;
         if total > MAX_ORE {
             return Err(MoneyError::TooLarge);
         }
@@ -163,14 +155,7 @@ mod tests {
     #[test]
     fn parses_the_ways_people_write_amounts() {
         let four_point_two_million = Money::from_kronor(4_200_000);
-        for input in [
-            "4200000",
-            "4 200 000",
-            "4\u{a0}200\u{a0}000",
-            "4 200 000 kr",
-            "4,2 mkr",
-            "4200 tkr",
-        ] {
+        for input in ["4200000", "4 200 000", "4\u{a0}200\u{a0}000", "4 200 000 kr", "4,2 mkr", "4200 tkr"] {
             assert_eq!(Money::parse(input), Ok(four_point_two_million), "{input}");
         }
         assert_eq!(Money::parse("1,4 mkr"), Ok(Money::from_kronor(1_400_000)));
@@ -186,18 +171,12 @@ mod tests {
         for bad in ["abc", "12a", "1,2,3", ",", "1,234 kr", "kr", "1.5.2"] {
             assert_eq!(Money::parse(bad), Err(MoneyError::Invalid), "{bad}");
         }
-        assert_eq!(
-            Money::parse("99999999999999999999"),
-            Err(MoneyError::TooLarge)
-        );
+        assert_eq!(Money::parse("99999999999999999999"), Err(MoneyError::TooLarge));
     }
 
     #[test]
     fn formats_with_swedish_grouping() {
-        assert_eq!(
-            Money::from_kronor(7_711_000).to_string(),
-            "7\u{a0}711\u{a0}000\u{a0}kr"
-        );
+        assert_eq!(Money::from_kronor(7_711_000).to_string(), "7\u{a0}711\u{a0}000\u{a0}kr");
         assert_eq!(Money::from_kronor(999).format_number(), "999");
         assert_eq!(Money::from_kronor(1000).format_number(), "1\u{a0}000");
         assert_eq!(Money::from_ore(1_250_050).format_number(), "12\u{a0}500,50");
@@ -215,9 +194,6 @@ mod tests {
     #[test]
     fn sums_exactly() {
         let rows = [1_400_000, 1_400_000, 1_400_000].map(Money::from_kronor);
-        assert_eq!(
-            rows.into_iter().sum::<Money>(),
-            Money::from_kronor(4_200_000)
-        );
+        assert_eq!(rows.into_iter().sum::<Money>(), Money::from_kronor(4_200_000));
     }
 }

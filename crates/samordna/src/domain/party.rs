@@ -12,12 +12,7 @@ pub enum PartyKind {
 }
 
 impl PartyKind {
-    pub const ALL: [PartyKind; 4] = [
-        PartyKind::Fk,
-        PartyKind::Af,
-        PartyKind::Region,
-        PartyKind::Kommun,
-    ];
+    pub const ALL: [PartyKind; 4] = [PartyKind::Fk, PartyKind::Af, PartyKind::Region, PartyKind::Kommun];
 
     pub fn code(self) -> &'static str {
         match self {

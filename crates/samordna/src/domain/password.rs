@@ -1,8 +1,6 @@
 //! Passwords: the policy a new password must meet, and argon2id hashing.
 
-use argon2::password_hash::{
-    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
-};
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 
 pub const MIN_LENGTH: usize = 12;
@@ -42,9 +40,7 @@ pub fn hash(password: &str) -> String {
 /// True when `password` matches `phc`; false for a wrong password or a malformed hash.
 pub fn verify(password: &str, phc: &str) -> bool {
     match PasswordHash::new(phc) {
-        Ok(parsed) => Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
+        Ok(parsed) => Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
         Err(_) => false,
     }
 }
@@ -62,24 +58,12 @@ mod tests {
 
     #[test]
     fn policy_requires_length_and_not_the_email() {
-        assert_eq!(
-            check_policy("kort", "a@b.se"),
-            Err(PasswordPolicyError::TooShort)
-        );
-        assert_eq!(
-            check_policy(&"x".repeat(257), "a@b.se"),
-            Err(PasswordPolicyError::TooLong)
-        );
-        assert_eq!(
-            check_policy("anna@enkoping.se", "anna@enkoping.se"),
-            Err(PasswordPolicyError::SameAsEmail)
-        );
+        assert_eq!(check_policy("kort", "a@b.se"), Err(PasswordPolicyError::TooShort));
+        assert_eq!(check_policy(&"x".repeat(257), "a@b.se"), Err(PasswordPolicyError::TooLong));
+        assert_eq!(check_policy("anna@enkoping.se", "anna@enkoping.se"), Err(PasswordPolicyError::SameAsEmail));
         assert_eq!(check_policy("korrekt häst batteri", "a@b.se"), Ok(()));
         // Counted in characters, not bytes: eleven å is too short.
-        assert_eq!(
-            check_policy(&"å".repeat(11), "a@b.se"),
-            Err(PasswordPolicyError::TooShort)
-        );
+        assert_eq!(check_policy(&"å".repeat(11), "a@b.se"), Err(PasswordPolicyError::TooShort));
     }
 
     #[test]

@@ -3,19 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     SystemAdmin,
@@ -86,11 +74,9 @@ impl Role {
     pub fn scope(self) -> Scope {
         match self {
             Role::SystemAdmin => Scope::System,
-            Role::AssociationAdmin
-            | Role::Director
-            | Role::CaseOfficer
-            | Role::BoardMember
-            | Role::Auditor => Scope::Association,
+            Role::AssociationAdmin | Role::Director | Role::CaseOfficer | Role::BoardMember | Role::Auditor => {
+                Scope::Association
+            }
             Role::InterventionLead | Role::Signatory | Role::CaseWorker => Scope::Member,
         }
     }

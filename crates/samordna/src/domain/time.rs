@@ -13,16 +13,12 @@ pub fn now() -> Timestamp {
 
 /// "2026-11-22 14:05" in Swedish local time.
 pub fn format_local(ts: Timestamp) -> String {
-    ts.with_timezone(&Stockholm)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
+    ts.with_timezone(&Stockholm).format("%Y-%m-%d %H:%M").to_string()
 }
 
 /// "2026-11-22 14:05:09" in Swedish local time.
 pub fn format_local_seconds(ts: Timestamp) -> String {
-    ts.with_timezone(&Stockholm)
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string()
+    ts.with_timezone(&Stockholm).format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
 const MONTHS: [&str; 12] = [
@@ -42,12 +38,7 @@ const MONTHS: [&str; 12] = [
 
 /// "1 januari 2022", as decisions write dates.
 pub fn long_date(date: NaiveDate) -> String {
-    format!(
-        "{} {} {}",
-        date.day(),
-        MONTHS[date.month0() as usize],
-        date.year()
-    )
+    format!("{} {} {}", date.day(), MONTHS[date.month0() as usize], date.year())
 }
 
 /// The start of a local Swedish calendar day, in UTC (for filters typed as dates).
@@ -55,9 +46,7 @@ pub fn local_day_start(date: NaiveDate) -> Timestamp {
     use chrono::TimeZone;
     let midnight = date.and_hms_opt(0, 0, 0).expect("midnight exists");
     match Stockholm.from_local_datetime(&midnight) {
-        chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => {
-            t.with_timezone(&Utc)
-        }
+        chrono::LocalResult::Single(t) | chrono::LocalResult::Ambiguous(t, _) => t.with_timezone(&Utc),
         // Sweden never skips midnight, but be total anyway.
         chrono::LocalResult::None => midnight.and_utc(),
     }
@@ -78,23 +67,14 @@ mod tests {
 
     #[test]
     fn writes_long_swedish_dates() {
-        assert_eq!(
-            long_date(NaiveDate::from_ymd_opt(2022, 1, 1).unwrap()),
-            "1 januari 2022"
-        );
-        assert_eq!(
-            long_date(NaiveDate::from_ymd_opt(2022, 12, 31).unwrap()),
-            "31 december 2022"
-        );
+        assert_eq!(long_date(NaiveDate::from_ymd_opt(2022, 1, 1).unwrap()), "1 januari 2022");
+        assert_eq!(long_date(NaiveDate::from_ymd_opt(2022, 12, 31).unwrap()), "31 december 2022");
     }
 
     #[test]
     fn local_day_starts_at_swedish_midnight() {
         let d = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
-        assert_eq!(
-            local_day_start(d),
-            Utc.with_ymd_and_hms(2026, 6, 30, 22, 0, 0).unwrap()
-        );
+        assert_eq!(local_day_start(d), Utc.with_ymd_and_hms(2026, 6, 30, 22, 0, 0).unwrap());
     }
 
     #[test]

@@ -58,15 +58,8 @@ fn client_addr(state: &AppState, request: &Request) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-pub async fn resolve_principal(
-    State(state): State<AppState>,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    let mut auth = Auth {
-        client_addr: client_addr(&state, &request),
-        ..Default::default()
-    };
+pub async fn resolve_principal(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let mut auth = Auth { client_addr: client_addr(&state, &request), ..Default::default() };
     let bearer = request
         .headers()
         .get(header::AUTHORIZATION)
@@ -80,17 +73,8 @@ pub async fn resolve_principal(
             Ok(None) => auth.bad_bearer = true,
             Err(e) => return ApiError::from(e).into_response(),
         }
-    } else if let Some(token) =
-        cookie(request.headers(), state.config.session_cookie_name()).map(str::to_string)
-    {
-        match accounts::authenticate_session(
-            &state.db,
-            &state.config.auth,
-            &token,
-            &auth.client_addr,
-        )
-        .await
-        {
+    } else if let Some(token) = cookie(request.headers(), state.config.session_cookie_name()).map(str::to_string) {
+        match accounts::authenticate_session(&state.db, &state.config.auth, &token, &auth.client_addr).await {
             Ok(Ok(p)) => auth.principal = Some(p),
             Ok(Err(end)) => auth.session_end = Some(end),
             Err(e) => return PageError::from(e).into_response(),
@@ -113,19 +97,13 @@ impl<S: Send + Sync> FromRequestParts<S> for PageUser {
         let auth = parts.extensions.get::<Auth>().cloned().unwrap_or_default();
         match auth.principal {
             Some(p) => {
-                if p.must_change_password
-                    && !ALLOWED_BEFORE_PASSWORD_CHANGE.contains(&parts.uri.path())
-                {
+                if p.must_change_password && !ALLOWED_BEFORE_PASSWORD_CHANGE.contains(&parts.uri.path()) {
                     return Err(Redirect::to("/konto/losenord").into_response());
                 }
                 Ok(PageUser(p))
             }
             None => {
-                let next = parts
-                    .uri
-                    .path_and_query()
-                    .map(|p| p.as_str())
-                    .unwrap_or("/");
+                let next = parts.uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
                 let mut target = format!(
                     "/logga-in?nasta={}",
                     url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
@@ -150,10 +128,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ApiUser {
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let auth = parts.extensions.get::<Auth>().cloned().unwrap_or_default();
         match auth.principal {
-            Some(p) if p.must_change_password => Err(ApiError::new(
-                StatusCode::FORBIDDEN,
-                "password_change_required",
-            )),
+            Some(p) if p.must_change_password => Err(ApiError::new(StatusCode::FORBIDDEN, "password_change_required")),
             Some(p) => Ok(ApiUser(p)),
             None => Err(ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated")),
         }
@@ -168,11 +143,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         Ok(ClientAddr(
-            parts
-                .extensions
-                .get::<Auth>()
-                .map(|a| a.client_addr.clone())
-                .unwrap_or_else(|| "unknown".into()),
+            parts.extensions.get::<Auth>().map(|a| a.client_addr.clone()).unwrap_or_else(|| "unknown".into()),
         ))
     }
 }
@@ -184,11 +155,6 @@ impl<S: Send + Sync> FromRequestParts<S> for MaybeUser {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(MaybeUser(
-            parts
-                .extensions
-                .get::<Auth>()
-                .and_then(|a| a.principal.clone()),
-        ))
+        Ok(MaybeUser(parts.extensions.get::<Auth>().and_then(|a| a.principal.clone())))
     }
 }

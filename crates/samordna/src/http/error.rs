@@ -40,11 +40,7 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str) -> Self {
-        ApiError {
-            status,
-            code,
-            fields: Vec::new(),
-        }
+        ApiError { status, code, fields: Vec::new() }
     }
 
     pub fn not_found() -> Self {
@@ -52,11 +48,7 @@ impl ApiError {
     }
 
     pub fn invalid(fields: Vec<FieldError>) -> Self {
-        ApiError {
-            status: StatusCode::UNPROCESSABLE_ENTITY,
-            code: "invalid_input",
-            fields,
-        }
+        ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, code: "invalid_input", fields }
     }
 }
 
@@ -66,11 +58,7 @@ fn title(status: StatusCode) -> String {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let detail = if self.code == "invalid_input" {
-            message("invalid_body")
-        } else {
-            message(self.code)
-        };
+        let detail = if self.code == "invalid_input" { message("invalid_body") } else { message(self.code) };
         let problem = Problem {
             kind: format!("/problems/{}", self.code.replace('_', "-")),
             title: title(self.status),
@@ -88,10 +76,9 @@ impl IntoResponse for ApiError {
                 .collect(),
         };
         let mut response = (self.status, axum::Json(problem)).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            header::HeaderValue::from_static("application/problem+json"),
-        );
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/problem+json"));
         response
     }
 }
@@ -102,9 +89,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::Invalid(fields) => ApiError::invalid(fields),
             ServiceError::NotFound => ApiError::not_found(),
             ServiceError::Forbidden => ApiError::new(StatusCode::FORBIDDEN, "forbidden"),
-            ServiceError::Unauthenticated => {
-                ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated")
-            }
+            ServiceError::Unauthenticated => ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated"),
             ServiceError::Conflict(code) => ApiError::new(StatusCode::CONFLICT, code),
             ServiceError::Throttled => ApiError::new(StatusCode::TOO_MANY_REQUESTS, "throttled"),
             ServiceError::Storage(e) => {
@@ -137,9 +122,7 @@ impl From<ServiceError> for PageError {
         match e {
             ServiceError::NotFound | ServiceError::Invalid(_) => PageError::not_found(),
             ServiceError::Forbidden => PageError::new(StatusCode::FORBIDDEN, "forbidden"),
-            ServiceError::Unauthenticated => {
-                PageError::new(StatusCode::UNAUTHORIZED, "unauthenticated")
-            }
+            ServiceError::Unauthenticated => PageError::new(StatusCode::UNAUTHORIZED, "unauthenticated"),
             ServiceError::Conflict(_) => PageError::new(StatusCode::CONFLICT, "conflict"),
             ServiceError::Throttled => PageError::new(StatusCode::TOO_MANY_REQUESTS, "throttled"),
             ServiceError::Storage(e) => {

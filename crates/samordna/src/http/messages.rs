@@ -26,12 +26,8 @@ pub fn message(code: &str) -> &'static str {
         "too_long" => "Texten är för lång.",
         "email_invalid" => "Ange en e-postadress i formatet namn@exempel.se.",
         "email_taken" => "Det finns redan en användare med den e-postadressen.",
-        "org_number_format" => {
-            "Ange organisationsnumret med tio siffror, till exempel 212000-0274."
-        }
-        "org_number_check_digit" => {
-            "Organisationsnumret är inte giltigt: kontrollsiffran stämmer inte."
-        }
+        "org_number_format" => "Ange organisationsnumret med tio siffror, till exempel 212000-0274.",
+        "org_number_check_digit" => "Organisationsnumret är inte giltigt: kontrollsiffran stämmer inte.",
         "org_number_taken" => "Förbundet har redan en medlem med det organisationsnumret.",
         "party_kind_unknown" => "Välj en av parttyperna i listan.",
         "population_year_invalid" => "Ange ett år mellan 1900 och 2200.",
@@ -47,9 +43,7 @@ pub fn message(code: &str) -> &'static str {
         "password_unchanged" => "Det nya lösenordet måste skilja sig från det nuvarande.",
         "password_mismatch" => "Lösenorden stämmer inte överens.",
         "current_password_wrong" => "Det nuvarande lösenordet är fel.",
-        "invalid_credentials" => {
-            "Inloggningen misslyckades. Kontrollera e-postadress och lösenord."
-        }
+        "invalid_credentials" => "Inloggningen misslyckades. Kontrollera e-postadress och lösenord.",
         "throttled" => "För många misslyckade inloggningsförsök. Vänta en stund och försök igen.",
         "csrf_failed" => "Formuläret har gått ut. Ladda om sidan och försök igen.",
         "not_found" => "Sidan eller uppgiften finns inte, eller så saknar du behörighet till den.",

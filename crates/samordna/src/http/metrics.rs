@@ -29,8 +29,7 @@ pub struct Metrics {
 impl Metrics {
     fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
         if let Ok(mut r) = self.requests.lock() {
-            *r.entry((method.to_string(), route.to_string(), status))
-                .or_default() += 1;
+            *r.entry((method.to_string(), route.to_string(), status)).or_default() += 1;
         }
         if let Ok(mut d) = self.durations.lock() {
             let h = d.entry(route.to_string()).or_default();
@@ -46,9 +45,7 @@ impl Metrics {
 
     pub fn render(&self, pool: (u32, usize)) -> String {
         let mut out = String::new();
-        out.push_str(
-            "# HELP samordna_http_requests_total HTTP requests by method, route and status.\n",
-        );
+        out.push_str("# HELP samordna_http_requests_total HTTP requests by method, route and status.\n");
         out.push_str("# TYPE samordna_http_requests_total counter\n");
         if let Ok(r) = self.requests.lock() {
             for ((method, route, status), n) in r.iter() {
@@ -71,10 +68,7 @@ impl Metrics {
                     "samordna_http_request_duration_seconds_bucket{{route=\"{route}\",le=\"+Inf\"}} {}\n",
                     h.count
                 ));
-                out.push_str(&format!(
-                    "samordna_http_request_duration_seconds_sum{{route=\"{route}\"}} {}\n",
-                    h.sum
-                ));
+                out.push_str(&format!("samordna_http_request_duration_seconds_sum{{route=\"{route}\"}} {}\n", h.sum));
                 out.push_str(&format!(
                     "samordna_http_request_duration_seconds_count{{route=\"{route}\"}} {}\n",
                     h.count
@@ -83,14 +77,8 @@ impl Metrics {
         }
         out.push_str("# HELP samordna_db_connections Database connections open and idle.\n");
         out.push_str("# TYPE samordna_db_connections gauge\n");
-        out.push_str(&format!(
-            "samordna_db_connections{{state=\"open\"}} {}\n",
-            pool.0
-        ));
-        out.push_str(&format!(
-            "samordna_db_connections{{state=\"idle\"}} {}\n",
-            pool.1
-        ));
+        out.push_str(&format!("samordna_db_connections{{state=\"open\"}} {}\n", pool.0));
+        out.push_str(&format!("samordna_db_connections{{state=\"idle\"}} {}\n", pool.1));
         out
     }
 }
@@ -98,17 +86,12 @@ impl Metrics {
 pub async fn track(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = request.method().to_string();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| "unmatched".into());
+    let route =
+        request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
     let response = next.run(request).await;
     let elapsed = start.elapsed();
     let status = response.status().as_u16();
-    state
-        .metrics
-        .observe(&method, &route, status, elapsed.as_secs_f64());
+    state.metrics.observe(&method, &route, status, elapsed.as_secs_f64());
     // Only the route pattern: paths and queries may carry ids or search terms.
     tracing::info!(method = %method, route = %route, status, micros = elapsed.as_micros() as u64, "request");
     response

@@ -65,25 +65,13 @@ pub fn router(state: AppState) -> Router {
             }),
         )
         .merge(api::health_router())
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            security::csrf_guard,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            auth::resolve_principal,
-        ))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            metrics::track,
-        ))
+        .layer(middleware::from_fn_with_state(state.clone(), security::csrf_guard))
+        .layer(middleware::from_fn_with_state(state.clone(), auth::resolve_principal))
+        .layer(middleware::from_fn_with_state(state.clone(), metrics::track))
         .fallback(pages::fallback)
         .layer(middleware::from_fn(security::headers))
         .layer(DefaultBodyLimit::max(1024 * 1024))
-        .layer(TimeoutLayer::with_status_code(
-            axum::http::StatusCode::SERVICE_UNAVAILABLE,
-            Duration::from_secs(30),
-        ))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(30)))
         .with_state(state)
 }
 
@@ -94,10 +82,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let app = router(state);
-    axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

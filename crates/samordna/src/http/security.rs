@@ -19,31 +19,13 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-
 pub async fn headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let h = response.headers_mut();
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
-    );
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
-    h.insert(
-        header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
-    );
-    h.insert(
-        "cross-origin-opener-policy",
-        HeaderValue::from_static("same-origin"),
-    );
-    h.insert(
-        "cross-origin-resource-policy",
-        HeaderValue::from_static("same-origin"),
-    );
-    h.insert(
-        "permissions-policy",
-        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
-    );
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    h.insert("cross-origin-opener-policy", HeaderValue::from_static("same-origin"));
+    h.insert("cross-origin-resource-policy", HeaderValue::from_static("same-origin"));
+    h.insert("permissions-policy", HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"));
     if !h.contains_key(header::CACHE_CONTROL) {
         // Pages may hold personal data: never keep them in shared or browser caches.
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
@@ -71,40 +53,20 @@ const FORM_LIMIT: usize = 1024 * 1024;
 /// CSRF token (form field `csrf_token` or header `X-CSRF-Token`). API calls with a bearer token
 /// carry no ambient credentials and need no token.
 pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    if matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    ) {
+    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(request).await;
     }
     let path = request.uri().path().to_string();
-    if request
-        .headers()
-        .get("sec-fetch-site")
-        .is_some_and(|v| v == "cross-site")
-    {
+    if request.headers().get("sec-fetch-site").is_some_and(|v| v == "cross-site") {
         return refuse(&path);
     }
-    if let Some(origin) = request
-        .headers()
-        .get(header::ORIGIN)
-        .and_then(|v| v.to_str().ok())
-    {
+    if let Some(origin) = request.headers().get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         let expected = state.config.public_origin.clone().or_else(|| {
             request
                 .headers()
                 .get(header::HOST)
                 .and_then(|h| h.to_str().ok())
-                .map(|host| {
-                    format!(
-                        "{}://{host}",
-                        if state.config.secure_cookies {
-                            "https"
-                        } else {
-                            "http"
-                        }
-                    )
-                })
+                .map(|host| format!("{}://{host}", if state.config.secure_cookies { "https" } else { "http" }))
         });
         if expected.as_deref() != Some(origin) {
             return refuse(&path);
@@ -114,27 +76,14 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
         .extensions()
         .get::<Auth>()
         .and_then(|a| a.principal.as_ref())
-        .filter(|_| {
-            request
-                .extensions()
-                .get::<Auth>()
-                .is_some_and(|a| !a.via_bearer)
-        })
+        .filter(|_| request.extensions().get::<Auth>().is_some_and(|a| !a.via_bearer))
         .and_then(|p| p.session.as_ref())
         .map(|s| s.csrf_token.clone());
     let Some(expected) = session_token else {
         return next.run(request).await;
     };
-    if let Some(sent) = request
-        .headers()
-        .get("x-csrf-token")
-        .and_then(|v| v.to_str().ok())
-    {
-        return if constant_time_eq(sent, &expected) {
-            next.run(request).await
-        } else {
-            refuse(&path)
-        };
+    if let Some(sent) = request.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()) {
+        return if constant_time_eq(sent, &expected) { next.run(request).await } else { refuse(&path) };
     }
     let is_form = request
         .headers()
@@ -147,26 +96,15 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
     let (parts, body) = request.into_parts();
     let Ok(bytes) = to_bytes(body, FORM_LIMIT).await else {
         return if is_api(&path) {
-            ApiError::new(
-                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-            )
-            .into_response()
+            ApiError::new(axum::http::StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").into_response()
         } else {
-            PageError::new(
-                axum::http::StatusCode::PAYLOAD_TOO_LARGE,
-                "payload_too_large",
-            )
-            .into_response()
+            PageError::new(axum::http::StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").into_response()
         };
     };
-    let sent = url::form_urlencoded::parse(&bytes)
-        .find(|(k, _)| k == "csrf_token")
-        .map(|(_, v)| v.into_owned());
+    let sent = url::form_urlencoded::parse(&bytes).find(|(k, _)| k == "csrf_token").map(|(_, v)| v.into_owned());
     match sent {
         Some(sent) if constant_time_eq(&sent, &expected) => {
-            next.run(Request::from_parts(parts, Body::from(bytes)))
-                .await
+            next.run(Request::from_parts(parts, Body::from(bytes))).await
         }
         _ => refuse(&path),
     }

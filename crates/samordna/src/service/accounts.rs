@@ -51,15 +51,11 @@ pub struct LoggedIn {
 }
 
 async fn hash_password(password: String) -> String {
-    tokio::task::spawn_blocking(move || password::hash(&password))
-        .await
-        .expect("hashing does not panic")
+    tokio::task::spawn_blocking(move || password::hash(&password)).await.expect("hashing does not panic")
 }
 
 async fn verify_password(password: String, phc: String) -> bool {
-    tokio::task::spawn_blocking(move || password::verify(&password, &phc))
-        .await
-        .expect("verifying does not panic")
+    tokio::task::spawn_blocking(move || password::verify(&password, &phc)).await.expect("verifying does not panic")
 }
 
 /// Checks the credentials. Every failure looks the same to the caller (no hint whether the
@@ -74,29 +70,16 @@ pub async fn login(
     let normalised = email_input.trim().to_lowercase();
     let account_hash = hash_secret(&normalised);
     let now = time::now();
-    let actor_unknown = Actor {
-        user_id: None,
-        role: None,
-        client_addr: Some(client_addr.to_string()),
-    };
+    let actor_unknown = Actor { user_id: None, role: None, client_addr: Some(client_addr.to_string()) };
 
     let mut tx = db.read().await?;
-    let (by_account, by_client) = throttle::failures_since(
-        &mut tx,
-        &account_hash,
-        client_addr,
-        now - policy.throttle_window,
-    )
-    .await?;
+    let (by_account, by_client) =
+        throttle::failures_since(&mut tx, &account_hash, client_addr, now - policy.throttle_window).await?;
     let user = users::find_by_email(&mut tx, &normalised).await?;
     tx.commit().await?;
 
-    let actor = Actor {
-        user_id: user.as_ref().map(|u| u.id),
-        ..actor_unknown
-    };
-    if by_account >= policy.max_failures_per_account || by_client >= policy.max_failures_per_client
-    {
+    let actor = Actor { user_id: user.as_ref().map(|u| u.id), ..actor_unknown };
+    if by_account >= policy.max_failures_per_account || by_client >= policy.max_failures_per_client {
         Event::new(&actor, "auth.login")
             .outcome(Outcome::Denied)
             .details(json!({ "reason": "throttled" }))
@@ -105,15 +88,11 @@ pub async fn login(
         return Err(ServiceError::Throttled);
     }
 
-    let usable = user.as_ref().filter(|u| u.active).and_then(|u| {
-        u.password_hash
-            .clone()
-            .map(|h| (u.id, u.must_change_password, h))
-    });
-    let phc = usable
+    let usable = user
         .as_ref()
-        .map(|(_, _, h)| h.clone())
-        .unwrap_or_else(|| password::dummy_hash().to_string());
+        .filter(|u| u.active)
+        .and_then(|u| u.password_hash.clone().map(|h| (u.id, u.must_change_password, h)));
+    let phc = usable.as_ref().map(|(_, _, h)| h.clone()).unwrap_or_else(|| password::dummy_hash().to_string());
     let matches = verify_password(password_input.to_string(), phc).await && usable.is_some();
 
     let mut tx = db.write().await?;
@@ -132,19 +111,10 @@ pub async fn login(
         Some((user_id, must_change_password, _)) => {
             throttle::clear_account(&mut tx, &account_hash).await?;
             let token = random_token();
-            let session_id =
-                sessions::insert(&mut tx, &hash_secret(&token), user_id, &random_token(), now)
-                    .await?;
-            Event::new(&actor, "auth.login")
-                .object("session", session_id)
-                .write(&mut tx)
-                .await?;
+            let session_id = sessions::insert(&mut tx, &hash_secret(&token), user_id, &random_token(), now).await?;
+            Event::new(&actor, "auth.login").object("session", session_id).write(&mut tx).await?;
             tx.commit().await?;
-            Ok(LoggedIn {
-                session_token: token,
-                user_id,
-                must_change_password,
-            })
+            Ok(LoggedIn { session_token: token, user_id, must_change_password })
         }
     }
 }
@@ -177,32 +147,21 @@ pub async fn authenticate_session(
         tx.commit().await?;
         let mut tx = db.write().await?;
         sessions::delete(&mut tx, session.id).await?;
-        let actor = Actor {
-            user_id: Some(session.user_id),
-            role: None,
-            client_addr: Some(client_addr.to_string()),
-        };
+        let actor = Actor { user_id: Some(session.user_id), role: None, client_addr: Some(client_addr.to_string()) };
         Event::new(&actor, "auth.session_expired")
             .object("session", session.id)
             .details(json!({ "reason": if expired { "absolute" } else { "idle" } }))
             .write(&mut tx)
             .await?;
         tx.commit().await?;
-        return Ok(Err(if expired {
-            SessionEnd::Expired
-        } else {
-            SessionEnd::Idle
-        }));
+        return Ok(Err(if expired { SessionEnd::Expired } else { SessionEnd::Idle }));
     }
     let principal = load_principal(&mut tx, session.user_id, client_addr).await?;
     tx.commit().await?;
     let Some(mut principal) = principal else {
         return Ok(Err(SessionEnd::Unknown));
     };
-    principal.session = Some(SessionRef {
-        id: session.id,
-        csrf_token: session.csrf_token,
-    });
+    principal.session = Some(SessionRef { id: session.id, csrf_token: session.csrf_token });
     if now - session.last_seen_at > Duration::seconds(60) {
         let mut tx = db.write().await?;
         sessions::touch(&mut tx, session.id, now).await?;
@@ -212,14 +171,9 @@ pub async fn authenticate_session(
 }
 
 /// The principal behind an API token, if the token is valid and its user active.
-pub async fn authenticate_token(
-    db: &Db,
-    token: &str,
-    client_addr: &str,
-) -> ServiceResult<Option<Principal>> {
+pub async fn authenticate_token(db: &Db, token: &str, client_addr: &str) -> ServiceResult<Option<Principal>> {
     let mut tx = db.read().await?;
-    let Some((token_id, user_id)) = token_store::find_active(&mut tx, &hash_secret(token)).await?
-    else {
+    let Some((token_id, user_id)) = token_store::find_active(&mut tx, &hash_secret(token)).await? else {
         tx.commit().await?;
         return Ok(None);
     };
@@ -259,10 +213,7 @@ pub async fn logout(db: &Db, principal: &Principal) -> ServiceResult<()> {
     };
     let mut tx = db.write().await?;
     sessions::delete(&mut tx, session.id).await?;
-    Event::new(&Actor::of(principal, None), "auth.logout")
-        .object("session", session.id)
-        .write(&mut tx)
-        .await?;
+    Event::new(&Actor::of(principal, None), "auth.logout").object("session", session.id).write(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -282,11 +233,7 @@ pub struct PasswordChange<'a> {
 }
 
 /// Changes the caller's own password and ends its other sessions.
-pub async fn change_password(
-    db: &Db,
-    principal: &Principal,
-    change: PasswordChange<'_>,
-) -> ServiceResult<()> {
+pub async fn change_password(db: &Db, principal: &Principal, change: PasswordChange<'_>) -> ServiceResult<()> {
     let mut v = Validation::default();
     if change.current.is_empty() {
         v.add("current_password", "required");
@@ -300,15 +247,10 @@ pub async fn change_password(
         v.add("confirm_password", "password_mismatch");
     }
     let mut tx = db.read().await?;
-    let user = users::get(&mut tx, principal.user_id)
-        .await?
-        .ok_or(ServiceError::Unauthenticated)?;
+    let user = users::get(&mut tx, principal.user_id).await?.ok_or(ServiceError::Unauthenticated)?;
     tx.commit().await?;
     if !change.current.is_empty() {
-        let phc = user
-            .password_hash
-            .clone()
-            .unwrap_or_else(|| password::dummy_hash().to_string());
+        let phc = user.password_hash.clone().unwrap_or_else(|| password::dummy_hash().to_string());
         if !verify_password(change.current.to_string(), phc).await {
             v.add("current_password", "current_password_wrong");
         }
@@ -359,11 +301,7 @@ pub enum Creator<'a> {
     Principal(&'a Principal),
 }
 
-pub async fn create_user(
-    db: &Db,
-    creator: Creator<'_>,
-    input: &NewUserInput,
-) -> ServiceResult<CreatedUser> {
+pub async fn create_user(db: &Db, creator: Creator<'_>, input: &NewUserInput) -> ServiceResult<CreatedUser> {
     create_user_with_password(db, creator, input, one_time_password(), true).await
 }
 
@@ -390,14 +328,7 @@ pub async fn create_user_with_password(
     let name = v.text("name", &input.name, 200);
     let role = Role::parse(input.role.trim());
     if role.is_none() {
-        v.add(
-            "role",
-            if input.role.trim().is_empty() {
-                "required"
-            } else {
-                "role_unknown"
-            },
-        );
+        v.add("role", if input.role.trim().is_empty() { "required" } else { "role_unknown" });
     }
 
     let mut tx = db.read().await?;
@@ -423,10 +354,7 @@ pub async fn create_user_with_password(
                 Some(m) => match members::get_member(&mut tx, m).await? {
                     None => v.add("member_id", "member_unknown"),
                     Some(member) => {
-                        if input
-                            .association_id
-                            .is_some_and(|a| a != member.association_id)
-                        {
+                        if input.association_id.is_some_and(|a| a != member.association_id) {
                             v.add("member_id", "member_unknown");
                         } else {
                             scope = (None, Some(m));
@@ -449,9 +377,7 @@ pub async fn create_user_with_password(
         Creator::Principal(p) => {
             // Authorise before revealing validation results that depend on the data.
             match (role.map(Role::scope), association_for_audit) {
-                (Some(Scope::System), _) if !p.is_system_admin() => {
-                    return Err(ServiceError::Forbidden)
-                }
+                (Some(Scope::System), _) if !p.is_system_admin() => return Err(ServiceError::Forbidden),
                 (_, Some(a)) => {
                     p.administer(a)?;
                 }
@@ -486,9 +412,7 @@ pub async fn create_user_with_password(
         }
     })?;
     users::add_role(&mut tx, user_id, role, scope.0, scope.1, now).await?;
-    let mut event = Event::new(&actor, "user.create")
-        .object("user", user_id)
-        .details(json!({ "role": role.code() }));
+    let mut event = Event::new(&actor, "user.create").object("user", user_id).details(json!({ "role": role.code() }));
     if let Some(a) = association_for_audit {
         event = event.association(a);
     }
@@ -497,11 +421,7 @@ pub async fn create_user_with_password(
     }
     event.write(&mut tx).await?;
     tx.commit().await?;
-    Ok(CreatedUser {
-        user_id,
-        email: email.to_string(),
-        one_time_password: password_plain,
-    })
+    Ok(CreatedUser { user_id, email: email.to_string(), one_time_password: password_plain })
 }
 
 /// The users the caller may see, one page at a time. System administrators see everyone;
@@ -519,10 +439,7 @@ pub async fn list_users(
         }
         None if principal.is_system_admin() => UserScope::All,
         None => {
-            let a = *principal
-                .administered_associations()
-                .first()
-                .ok_or(ServiceError::Forbidden)?;
+            let a = *principal.administered_associations().first().ok_or(ServiceError::Forbidden)?;
             UserScope::Association(a)
         }
     };
@@ -538,15 +455,7 @@ pub async fn list_all_users(db: &Db) -> ServiceResult<Vec<UserWithRoles>> {
     let mut out = Vec::new();
     let mut offset = 0;
     loop {
-        let (page, total) = users::list(
-            &mut tx,
-            UserScope::All,
-            Page {
-                limit: Page::MAX_LIMIT,
-                offset,
-            },
-        )
-        .await?;
+        let (page, total) = users::list(&mut tx, UserScope::All, Page { limit: Page::MAX_LIMIT, offset }).await?;
         offset += page.len() as i64;
         out.extend(page);
         if offset >= total {
@@ -559,14 +468,11 @@ pub async fn list_all_users(db: &Db) -> ServiceResult<Vec<UserWithRoles>> {
 
 /// Creates an API token for a user (operator only) and returns it; it cannot be shown again.
 pub async fn create_token(db: &Db, email_input: &str) -> ServiceResult<String> {
-    let email = Email::parse(email_input).map_err(|_| {
-        ServiceError::Invalid(vec![super::FieldError::new("email", "email_invalid")])
-    })?;
+    let email = Email::parse(email_input)
+        .map_err(|_| ServiceError::Invalid(vec![super::FieldError::new("email", "email_invalid")]))?;
     let token = random_token();
     let mut tx = db.write().await?;
-    let user = users::find_by_email(&mut tx, email.as_str())
-        .await?
-        .ok_or(ServiceError::NotFound)?;
+    let user = users::find_by_email(&mut tx, email.as_str()).await?.ok_or(ServiceError::NotFound)?;
     let id = token_store::insert(&mut tx, &hash_secret(&token), user.id, time::now()).await?;
     Event::new(&Actor::command_line(), "token.create")
         .object("api_token", id)

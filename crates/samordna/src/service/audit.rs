@@ -19,20 +19,14 @@ pub struct Actor {
 impl Actor {
     /// The operator at the command line.
     pub fn command_line() -> Actor {
-        Actor {
-            user_id: None,
-            role: Some("operator".into()),
-            client_addr: Some("command line".into()),
-        }
+        Actor { user_id: None, role: Some("operator".into()), client_addr: Some("command line".into()) }
     }
 
     /// The caller acting within an association (None: outside any association).
     pub fn of(principal: &Principal, association_id: Option<i64>) -> Actor {
         Actor {
             user_id: Some(principal.user_id),
-            role: principal
-                .role_in(association_id)
-                .map(|r| r.code().to_string()),
+            role: principal.role_in(association_id).map(|r| r.code().to_string()),
             client_addr: Some(principal.client_addr.clone()),
         }
     }
@@ -118,19 +112,11 @@ impl<'a> Event<'a> {
 
 /// Events the caller may see: all for a system administrator, one association's for its
 /// administrators. Anyone else gets NotFound.
-pub async fn list(
-    db: &Db,
-    principal: &Principal,
-    mut filter: AuditFilter,
-    limit: i64,
-) -> ServiceResult<Vec<AuditRow>> {
+pub async fn list(db: &Db, principal: &Principal, mut filter: AuditFilter, limit: i64) -> ServiceResult<Vec<AuditRow>> {
     if !principal.is_system_admin() {
         let association = match filter.association_id {
             Some(a) => a,
-            None => *principal
-                .administered_associations()
-                .first()
-                .ok_or(super::ServiceError::NotFound)?,
+            None => *principal.administered_associations().first().ok_or(super::ServiceError::NotFound)?,
         };
         principal.administer(association)?;
         filter.association_id = Some(association);

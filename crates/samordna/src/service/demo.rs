@@ -19,55 +19,18 @@ pub const ASSOCIATION_NAME: &str = "Samordningsförbundet Uppsala län";
 
 /// The members: name, organisationsnummer, party kind, and for kommuner the population at the end
 /// of 2018 and of 2021 (SCB, see docs/domain.md).
-const MEMBERS: &[(&str, &str, PartyKind, Option<(i64, i64)>)] = &[
-    (
-        "Enköpings kommun",
-        "2120000274",
-        PartyKind::Kommun,
-        Some((44_429, 47_489)),
-    ),
-    (
-        "Heby kommun",
-        "2120002080",
-        PartyKind::Kommun,
-        Some((13_910, 14_303)),
-    ),
-    (
-        "Håbo kommun",
-        "2120000241",
-        PartyKind::Kommun,
-        Some((21_564, 22_344)),
-    ),
-    (
-        "Knivsta kommun",
-        "2120002858",
-        PartyKind::Kommun,
-        Some((18_720, 19_818)),
-    ),
-    (
-        "Tierps kommun",
-        "2120000290",
-        PartyKind::Kommun,
-        Some((21_127, 21_485)),
-    ),
-    (
-        "Uppsala kommun",
-        "2120003005",
-        PartyKind::Kommun,
-        Some((225_164, 237_596)),
-    ),
-    (
-        "Älvkarleby kommun",
-        "2120000308",
-        PartyKind::Kommun,
-        Some((9_392, 9_627)),
-    ),
-    (
-        "Östhammars kommun",
-        "2120000316",
-        PartyKind::Kommun,
-        Some((22_048, 22_364)),
-    ),
+/// Population at the end of 2018 and of 2021, for kommuner.
+type Populations = Option<(i64, i64)>;
+
+const MEMBERS: &[(&str, &str, PartyKind, Populations)] = &[
+    ("Enköpings kommun", "2120000274", PartyKind::Kommun, Some((44_429, 47_489))),
+    ("Heby kommun", "2120002080", PartyKind::Kommun, Some((13_910, 14_303))),
+    ("Håbo kommun", "2120000241", PartyKind::Kommun, Some((21_564, 22_344))),
+    ("Knivsta kommun", "2120002858", PartyKind::Kommun, Some((18_720, 19_818))),
+    ("Tierps kommun", "2120000290", PartyKind::Kommun, Some((21_127, 21_485))),
+    ("Uppsala kommun", "2120003005", PartyKind::Kommun, Some((225_164, 237_596))),
+    ("Älvkarleby kommun", "2120000308", PartyKind::Kommun, Some((9_392, 9_627))),
+    ("Östhammars kommun", "2120000316", PartyKind::Kommun, Some((22_048, 22_364))),
     ("Region Uppsala", "2321000024", PartyKind::Region, None),
     ("Försäkringskassan", "2021005521", PartyKind::Fk, None),
     ("Arbetsförmedlingen", "2021002114", PartyKind::Af, None),
@@ -75,73 +38,18 @@ const MEMBERS: &[(&str, &str, PartyKind, Option<(i64, i64)>)] = &[
 
 /// One demo user per role: e-mail, name, role, and for member roles the member's name.
 const USERS: &[(&str, &str, Role, Option<&str>)] = &[
-    (
-        "systemadmin@example.org",
-        "Sara Lind",
-        Role::SystemAdmin,
-        None,
-    ),
-    (
-        "forbundsadmin@example.org",
-        "Anders Holm",
-        Role::AssociationAdmin,
-        None,
-    ),
-    (
-        "forbundschef@example.org",
-        "Eva Sjöberg",
-        Role::Director,
-        None,
-    ),
-    (
-        "handlaggare@example.org",
-        "Johan Ek",
-        Role::CaseOfficer,
-        None,
-    ),
-    (
-        "styrelseledamot@example.org",
-        "Maria Öberg",
-        Role::BoardMember,
-        None,
-    ),
+    ("systemadmin@example.org", "Sara Lind", Role::SystemAdmin, None),
+    ("forbundsadmin@example.org", "Anders Holm", Role::AssociationAdmin, None),
+    ("forbundschef@example.org", "Eva Sjöberg", Role::Director, None),
+    ("handlaggare@example.org", "Johan Ek", Role::CaseOfficer, None),
+    ("styrelseledamot@example.org", "Maria Öberg", Role::BoardMember, None),
     ("revisor@example.org", "Per Åkesson", Role::Auditor, None),
-    (
-        "insatsansvarig.enkoping@example.org",
-        "Karin Berg",
-        Role::InterventionLead,
-        Some("Enköpings kommun"),
-    ),
-    (
-        "firmatecknare.enkoping@example.org",
-        "Lars Nilsson",
-        Role::Signatory,
-        Some("Enköpings kommun"),
-    ),
-    (
-        "deltagaransvarig.enkoping@example.org",
-        "Fatima Hassan",
-        Role::CaseWorker,
-        Some("Enköpings kommun"),
-    ),
-    (
-        "insatsansvarig.af@example.org",
-        "Oskar Lund",
-        Role::InterventionLead,
-        Some("Arbetsförmedlingen"),
-    ),
-    (
-        "firmatecknare.af@example.org",
-        "Ingrid Wallin",
-        Role::Signatory,
-        Some("Arbetsförmedlingen"),
-    ),
-    (
-        "deltagaransvarig.af@example.org",
-        "Ali Karimi",
-        Role::CaseWorker,
-        Some("Arbetsförmedlingen"),
-    ),
+    ("insatsansvarig.enkoping@example.org", "Karin Berg", Role::InterventionLead, Some("Enköpings kommun")),
+    ("firmatecknare.enkoping@example.org", "Lars Nilsson", Role::Signatory, Some("Enköpings kommun")),
+    ("deltagaransvarig.enkoping@example.org", "Fatima Hassan", Role::CaseWorker, Some("Enköpings kommun")),
+    ("insatsansvarig.af@example.org", "Oskar Lund", Role::InterventionLead, Some("Arbetsförmedlingen")),
+    ("firmatecknare.af@example.org", "Ingrid Wallin", Role::Signatory, Some("Arbetsförmedlingen")),
+    ("deltagaransvarig.af@example.org", "Ali Karimi", Role::CaseWorker, Some("Arbetsförmedlingen")),
 ];
 
 pub struct DemoUser {
@@ -157,32 +65,30 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> ServiceResult<Option
         return Ok(None);
     }
     // Hash before the transaction: hashing is slow and must not hold the write lock.
+    // A fixed password is hashed once and shared; random ones each get their own hash.
+    async fn hash_of(p: String) -> String {
+        tokio::task::spawn_blocking(move || password::hash(&p)).await.expect("hashing does not panic")
+    }
+    let fixed_hash = match fixed_password {
+        Some(p) => Some(hash_of(p.to_string()).await),
+        None => None,
+    };
     let mut credentials = Vec::new();
     for (email, _, role, _) in USERS {
-        let password = fixed_password
-            .map(str::to_string)
-            .unwrap_or_else(one_time_password);
-        let hash = {
-            let p = password.clone();
-            tokio::task::spawn_blocking(move || password::hash(&p))
-                .await
-                .expect("hashing does not panic")
+        let (password, hash) = match (fixed_password, &fixed_hash) {
+            (Some(p), Some(h)) => (p.to_string(), h.clone()),
+            _ => {
+                let p = one_time_password();
+                let h = hash_of(p.clone()).await;
+                (p, h)
+            }
         };
-        credentials.push((
-            DemoUser {
-                email,
-                role: *role,
-                password,
-            },
-            hash,
-        ));
+        credentials.push((DemoUser { email, role: *role, password }, hash));
     }
 
     let now = time::now();
     let mut tx = db.write().await?;
-    let association =
-        member_store::insert_association(&mut tx, ASSOCIATION_NAME, "2220002386", "SUL", now)
-            .await?;
+    let association = member_store::insert_association(&mut tx, ASSOCIATION_NAME, "2220002386", "SUL", now).await?;
     let mut member_ids = Vec::new();
     for (name, org, kind, population) in MEMBERS {
         let id = member_store::insert_member(&mut tx, association, name, org, *kind, now).await?;
@@ -190,12 +96,7 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> ServiceResult<Option
             for (year, population) in [(2018, *p2018), (2021, *p2021)] {
                 member_store::set_population(
                     &mut tx,
-                    &PopulationRow {
-                        member_id: id,
-                        year,
-                        population,
-                        population_16_64: None,
-                    },
+                    &PopulationRow { member_id: id, year, population, population_16_64: None },
                 )
                 .await?;
             }
@@ -214,8 +115,7 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> ServiceResult<Option
             },
         )
         .await?;
-        let member_id =
-            member.and_then(|m| member_ids.iter().find(|(n, _)| *n == m).map(|(_, id)| *id));
+        let member_id = member.and_then(|m| member_ids.iter().find(|(n, _)| *n == m).map(|(_, id)| *id));
         let association_id = match role.scope() {
             crate::domain::role::Scope::Association => Some(association),
             _ => None,

@@ -32,26 +32,16 @@ pub async fn associations_of(db: &Db, principal: &Principal) -> ServiceResult<Ve
     let mut tx = db.read().await?;
     let all = store::list_associations(&mut tx).await?;
     tx.commit().await?;
-    Ok(all
-        .into_iter()
-        .filter(|a| principal.can_see_association(a.id))
-        .collect())
+    Ok(all.into_iter().filter(|a| principal.can_see_association(a.id)).collect())
 }
 
 /// The members of an association the caller belongs to, with their populations.
-pub async fn list(
-    db: &Db,
-    principal: &Principal,
-    association_id: i64,
-) -> ServiceResult<Vec<MemberWithPopulation>> {
+pub async fn list(db: &Db, principal: &Principal, association_id: i64) -> ServiceResult<Vec<MemberWithPopulation>> {
     if !principal.can_see_association(association_id) {
         return Err(ServiceError::NotFound);
     }
     let mut tx = db.read().await?;
-    if store::get_association(&mut tx, association_id)
-        .await?
-        .is_none()
-    {
+    if store::get_association(&mut tx, association_id).await?.is_none() {
         return Err(ServiceError::NotFound);
     }
     let members = store::list_members(&mut tx, association_id).await?;
@@ -60,14 +50,9 @@ pub async fn list(
     Ok(members
         .into_iter()
         .map(|member| {
-            let (mine, rest): (Vec<_>, Vec<_>) = populations
-                .drain(..)
-                .partition(|p| p.member_id == member.id);
+            let (mine, rest): (Vec<_>, Vec<_>) = populations.drain(..).partition(|p| p.member_id == member.id);
             populations = rest;
-            MemberWithPopulation {
-                member,
-                populations: mine,
-            }
+            MemberWithPopulation { member, populations: mine }
         })
         .collect())
 }
@@ -79,13 +64,7 @@ pub async fn add(
     input: &NewMemberInput,
 ) -> ServiceResult<MemberRow> {
     let admin = principal.administer(association_id)?;
-    add_as(
-        db,
-        &Actor::of(principal, Some(admin.association_id)),
-        admin.association_id,
-        input,
-    )
-    .await
+    add_as(db, &Actor::of(principal, Some(admin.association_id)), admin.association_id, input).await
 }
 
 /// Checks every field of a new member; returns the problems of all fields at once.
@@ -109,14 +88,7 @@ pub fn validate(input: &NewMemberInput) -> Result<(String, OrgNumber, PartyKind)
     };
     let party_kind = PartyKind::parse(input.party_kind.trim());
     if party_kind.is_none() {
-        v.add(
-            "party_kind",
-            if input.party_kind.trim().is_empty() {
-                "required"
-            } else {
-                "party_kind_unknown"
-            },
-        );
+        v.add("party_kind", if input.party_kind.trim().is_empty() { "required" } else { "party_kind_unknown" });
     }
     for (year, population) in &input.populations {
         if !(1900..=2200).contains(year) {
@@ -137,31 +109,16 @@ pub fn validate(input: &NewMemberInput) -> Result<(String, OrgNumber, PartyKind)
 }
 
 /// Adds a member after checking every field; nothing is saved if any is wrong.
-pub async fn add_as(
-    db: &Db,
-    actor: &Actor,
-    association_id: i64,
-    input: &NewMemberInput,
-) -> ServiceResult<MemberRow> {
+pub async fn add_as(db: &Db, actor: &Actor, association_id: i64, input: &NewMemberInput) -> ServiceResult<MemberRow> {
     let (name, org_number, party_kind) = validate(input).map_err(ServiceError::Invalid)?;
 
     let mut tx = db.write().await?;
-    if store::get_association(&mut tx, association_id)
-        .await?
-        .is_none()
-    {
+    if store::get_association(&mut tx, association_id).await?.is_none() {
         return Err(ServiceError::NotFound);
     }
-    let id = store::insert_member(
-        &mut tx,
-        association_id,
-        &name,
-        org_number.digits(),
-        party_kind,
-        time::now(),
-    )
-    .await
-    .map_err(|e| {
+    let id = store::insert_member(&mut tx, association_id, &name, org_number.digits(), party_kind, time::now())
+        .await
+        .map_err(|e| {
         if e.is_unique_violation() {
             ServiceError::Invalid(vec![FieldError::new("org_number", "org_number_taken")])
         } else {
@@ -171,12 +128,7 @@ pub async fn add_as(
     for (year, population) in &input.populations {
         store::set_population(
             &mut tx,
-            &PopulationRow {
-                member_id: id,
-                year: *year,
-                population: *population,
-                population_16_64: None,
-            },
+            &PopulationRow { member_id: id, year: *year, population: *population, population_16_64: None },
         )
         .await?;
     }
@@ -188,11 +140,5 @@ pub async fn add_as(
         .write(&mut tx)
         .await?;
     tx.commit().await?;
-    Ok(MemberRow {
-        id,
-        association_id,
-        name,
-        org_number: org_number.digits().to_string(),
-        party_kind,
-    })
+    Ok(MemberRow { id, association_id, name, org_number: org_number.digits().to_string(), party_kind })
 }

@@ -55,22 +55,14 @@ impl Principal {
 
     /// May the caller see this association's shared information (members, its own users' names)?
     pub fn can_see_association(&self, association_id: i64) -> bool {
-        self.is_system_admin()
-            || self
-                .grants
-                .iter()
-                .any(|g| g.association_id == Some(association_id))
+        self.is_system_admin() || self.grants.iter().any(|g| g.association_id == Some(association_id))
     }
 
     /// The associations the caller administers (all of them, for a system administrator, is
     /// expressed by `is_system_admin`).
     pub fn administered_associations(&self) -> Vec<i64> {
         let mut ids: Vec<i64> = Vec::new();
-        for g in self
-            .grants
-            .iter()
-            .filter(|g| g.role == Role::AssociationAdmin)
-        {
+        for g in self.grants.iter().filter(|g| g.role == Role::AssociationAdmin) {
             if let Some(id) = g.association_id {
                 if !ids.contains(&id) {
                     ids.push(id);
@@ -88,16 +80,10 @@ impl Principal {
     /// gets NotFound, so it learns nothing about associations it does not belong to.
     pub fn administer(&self, association_id: i64) -> ServiceResult<AssociationAdmin> {
         if self.is_system_admin() {
-            return Ok(AssociationAdmin {
-                association_id,
-                role: Role::SystemAdmin,
-            });
+            return Ok(AssociationAdmin { association_id, role: Role::SystemAdmin });
         }
         if self.administered_associations().contains(&association_id) {
-            return Ok(AssociationAdmin {
-                association_id,
-                role: Role::AssociationAdmin,
-            });
+            return Ok(AssociationAdmin { association_id, role: Role::AssociationAdmin });
         }
         if self.can_see_association(association_id) {
             Err(ServiceError::Forbidden)
@@ -111,9 +97,8 @@ impl Principal {
     pub fn role_in(&self, association_id: Option<i64>) -> Option<Role> {
         let mut best: Option<Role> = None;
         for g in &self.grants {
-            let applies = g.role.scope() == Scope::System
-                || association_id.is_none()
-                || g.association_id == association_id;
+            let applies =
+                g.role.scope() == Scope::System || association_id.is_none() || g.association_id == association_id;
             if applies && best.is_none_or(|b| g.role < b) {
                 best = Some(g.role);
             }
@@ -127,13 +112,7 @@ mod tests {
     use super::*;
 
     fn grant(role: Role, association: Option<i64>, member: Option<i64>) -> RoleGrant {
-        RoleGrant {
-            role,
-            association_id: association,
-            association_name: None,
-            member_id: member,
-            member_name: None,
-        }
+        RoleGrant { role, association_id: association, association_name: None, member_id: member, member_name: None }
     }
 
     fn principal(grants: Vec<RoleGrant>) -> Principal {
@@ -155,10 +134,7 @@ mod tests {
         assert!(matches!(admin.administer(2), Err(ServiceError::NotFound)));
 
         let director = principal(vec![grant(Role::Director, Some(1), None)]);
-        assert!(matches!(
-            director.administer(1),
-            Err(ServiceError::Forbidden)
-        ));
+        assert!(matches!(director.administer(1), Err(ServiceError::Forbidden)));
 
         let system = principal(vec![grant(Role::SystemAdmin, None, None)]);
         assert_eq!(system.administer(9).unwrap().role, Role::SystemAdmin);

@@ -18,11 +18,7 @@ pub fn one_time_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut rng = rand::rngs::OsRng;
     let groups: Vec<String> = (0..5)
-        .map(|_| {
-            (0..4)
-                .map(|_| ALPHABET[(rng.next_u32() as usize) % ALPHABET.len()] as char)
-                .collect()
-        })
+        .map(|_| (0..4).map(|_| ALPHABET[(rng.next_u32() as usize) % ALPHABET.len()] as char).collect())
         .collect();
     groups.join("-")
 }
@@ -58,10 +54,7 @@ mod tests {
 
     #[test]
     fn hashes_and_compares() {
-        assert_eq!(
-            hash_secret("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        assert_eq!(hash_secret("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
         assert!(constant_time_eq("abc", "abc"));
         assert!(!constant_time_eq("abc", "abd"));
         assert!(!constant_time_eq("abc", "abcd"));

@@ -127,11 +127,8 @@ pub async fn list(tx: &mut Tx, filter: &AuditFilter, limit: i64) -> Result<Vec<A
     if let Some(b) = filter.before_id {
         push("e.id < ?", Value::I64(b));
     }
-    let where_clause = if conditions.is_empty() {
-        String::new()
-    } else {
-        format!("WHERE {}", conditions.join(" AND "))
-    };
+    let where_clause =
+        if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
     let sql = format!(
         "SELECT e.*, u.email AS actor_email FROM audit_events e LEFT JOIN users u ON u.id = e.actor_user_id
          {where_clause} ORDER BY e.id DESC LIMIT {}",
@@ -169,10 +166,7 @@ pub async fn verify(tx: &mut Tx) -> Result<ChainVerifier> {
         let Some(last) = rows.last() else { break };
         after = last.id;
         let more = rows.len() as i64 == BATCH;
-        if !rows
-            .iter()
-            .all(|r| verifier.feed(r.id, &r.content(), &r.prev_hash, &r.hash))
-        {
+        if !rows.iter().all(|r| verifier.feed(r.id, &r.content(), &r.prev_hash, &r.hash)) {
             return Ok(verifier);
         }
         if !more {

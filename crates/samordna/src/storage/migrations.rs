@@ -36,9 +36,7 @@ pub async fn run(db: &Db) -> Result<usize> {
     let mut tx = db.write().await?;
     if let Tx::Postgres(c) = &mut tx {
         // Two servers starting at once must not migrate at the same time.
-        sqlx::query("SELECT pg_advisory_xact_lock(4242001)")
-            .execute(&mut **c)
-            .await?;
+        sqlx::query("SELECT pg_advisory_xact_lock(4242001)").execute(&mut **c).await?;
     }
     on_backend!(&mut tx, c => sqlx::query(CREATE_TABLE).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     let applied: Vec<(i64, String, String)> = on_backend!(&mut tx, c =>
@@ -50,31 +48,17 @@ pub async fn run(db: &Db) -> Result<usize> {
         match MIGRATIONS.iter().find(|m| m.version == *version) {
             None => return Err(StorageError::MigrationUnknown(*version)),
             Some(m) => {
-                let sql = if backend == Backend::Sqlite {
-                    m.sqlite
-                } else {
-                    m.postgres
-                };
+                let sql = if backend == Backend::Sqlite { m.sqlite } else { m.postgres };
                 if checksum(sql) != *sum {
-                    return Err(StorageError::MigrationChanged {
-                        version: *version,
-                        name: name.clone(),
-                    });
+                    return Err(StorageError::MigrationChanged { version: *version, name: name.clone() });
                 }
             }
         }
     }
 
     let mut count = 0;
-    for m in MIGRATIONS
-        .iter()
-        .filter(|m| !applied.iter().any(|(v, _, _)| *v == m.version))
-    {
-        let sql = if backend == Backend::Sqlite {
-            m.sqlite
-        } else {
-            m.postgres
-        };
+    for m in MIGRATIONS.iter().filter(|m| !applied.iter().any(|(v, _, _)| *v == m.version)) {
+        let sql = if backend == Backend::Sqlite { m.sqlite } else { m.postgres };
         on_backend!(&mut tx, c => sqlx::raw_sql(sql).execute(&mut **c).await.map(|r| r.rows_affected()))?;
         on_backend!(&mut tx, c => sqlx::query(
             "INSERT INTO schema_migrations (version, name, checksum, applied_at) VALUES ($1, $2, $3, $4)")

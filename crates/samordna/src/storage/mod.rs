@@ -71,26 +71,17 @@ impl FromStr for DatabaseUrl {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if let Some(path) = s
-            .strip_prefix("sqlite://")
-            .or_else(|| s.strip_prefix("sqlite:"))
-        {
+        if let Some(path) = s.strip_prefix("sqlite://").or_else(|| s.strip_prefix("sqlite:")) {
             let path = path.split('?').next().unwrap_or_default();
             if path.is_empty() {
-                return Err(
-                    "a sqlite URL needs a file path, as in sqlite://data/samordna.db".into(),
-                );
+                return Err("a sqlite URL needs a file path, as in sqlite://data/samordna.db".into());
             }
             return Ok(DatabaseUrl::Sqlite(PathBuf::from(path)));
         }
         if s.starts_with("postgres://") || s.starts_with("postgresql://") {
-            let parsed =
-                url::Url::parse(s).map_err(|e| format!("malformed PostgreSQL URL: {e}"))?;
+            let parsed = url::Url::parse(s).map_err(|e| format!("malformed PostgreSQL URL: {e}"))?;
             if parsed.host_str().unwrap_or_default().is_empty() && !s.contains("host=") {
-                return Err(
-                    "a PostgreSQL URL needs a host, as in postgres://user@127.0.0.1/samordna"
-                        .into(),
-                );
+                return Err("a PostgreSQL URL needs a host, as in postgres://user@127.0.0.1/samordna".into());
             }
             return Ok(DatabaseUrl::Postgres(s.to_string()));
         }
@@ -101,10 +92,7 @@ impl FromStr for DatabaseUrl {
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
     #[error("cannot create the data folder {path}: {source}")]
-    DataFolder {
-        path: String,
-        source: std::io::Error,
-    },
+    DataFolder { path: String, source: std::io::Error },
     #[error("the database at {url} cannot be reached: {source}")]
     Connect { url: String, source: sqlx::Error },
     #[error("migration {version} ({name}) does not match the one applied to this database")]
@@ -150,10 +138,8 @@ impl Db {
         match url {
             DatabaseUrl::Sqlite(path) => {
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                    std::fs::create_dir_all(dir).map_err(|source| StorageError::DataFolder {
-                        path: dir.display().to_string(),
-                        source,
-                    })?;
+                    std::fs::create_dir_all(dir)
+                        .map_err(|source| StorageError::DataFolder { path: dir.display().to_string(), source })?;
                 }
                 let options = SqliteConnectOptions::new()
                     .filename(path)
@@ -171,28 +157,19 @@ impl Db {
                     .acquire_timeout(Duration::from_secs(30))
                     .connect_with(options)
                     .await
-                    .map_err(|source| StorageError::Connect {
-                        url: url.to_string(),
-                        source,
-                    })?;
+                    .map_err(|source| StorageError::Connect { url: url.to_string(), source })?;
                 Ok(Db::Sqlite(pool))
             }
             DatabaseUrl::Postgres(raw) => {
                 let options = PgConnectOptions::from_str(raw)
-                    .map_err(|source| StorageError::Connect {
-                        url: url.to_string(),
-                        source,
-                    })?
+                    .map_err(|source| StorageError::Connect { url: url.to_string(), source })?
                     .application_name("samordna");
                 let pool = PgPoolOptions::new()
                     .max_connections(16)
                     .acquire_timeout(Duration::from_secs(10))
                     .connect_with(options)
                     .await
-                    .map_err(|source| StorageError::Connect {
-                        url: url.to_string(),
-                        source,
-                    })?;
+                    .map_err(|source| StorageError::Connect { url: url.to_string(), source })?;
                 Ok(Db::Postgres(pool))
             }
         }
@@ -275,10 +252,7 @@ impl Page {
     pub const MAX_LIMIT: i64 = 200;
 
     pub fn new(limit: Option<i64>, offset: Option<i64>) -> Page {
-        Page {
-            limit: limit.unwrap_or(50).clamp(1, Self::MAX_LIMIT),
-            offset: offset.unwrap_or(0).max(0),
-        }
+        Page { limit: limit.unwrap_or(50).clamp(1, Self::MAX_LIMIT), offset: offset.unwrap_or(0).max(0) }
     }
 }
 
@@ -294,14 +268,9 @@ mod tests {
         );
         assert_eq!(
             "sqlite:///var/lib/samordna/db.sqlite".parse::<DatabaseUrl>(),
-            Ok(DatabaseUrl::Sqlite(PathBuf::from(
-                "/var/lib/samordna/db.sqlite"
-            )))
+            Ok(DatabaseUrl::Sqlite(PathBuf::from("/var/lib/samordna/db.sqlite")))
         );
-        assert!(matches!(
-            "postgres://u:p@127.0.0.1/s".parse::<DatabaseUrl>(),
-            Ok(DatabaseUrl::Postgres(_))
-        ));
+        assert!(matches!("postgres://u:p@127.0.0.1/s".parse::<DatabaseUrl>(), Ok(DatabaseUrl::Postgres(_))));
         assert!("mysql://x".parse::<DatabaseUrl>().is_err());
         assert!("sqlite://".parse::<DatabaseUrl>().is_err());
         assert!("postgres://".parse::<DatabaseUrl>().is_err());
@@ -310,13 +279,8 @@ mod tests {
 
     #[test]
     fn never_shows_a_password() {
-        let url: DatabaseUrl = "postgres://samordna:hemligt@db.example/samordna"
-            .parse()
-            .unwrap();
-        assert_eq!(
-            url.to_string(),
-            "postgres://samordna:*****@db.example/samordna"
-        );
+        let url: DatabaseUrl = "postgres://samordna:hemligt@db.example/samordna".parse().unwrap();
+        assert_eq!(url.to_string(), "postgres://samordna:*****@db.example/samordna");
     }
 
     #[test]

@@ -13,13 +13,7 @@ pub struct SessionRow {
     pub last_seen_at: Timestamp,
 }
 
-pub async fn insert(
-    tx: &mut Tx,
-    token_hash: &str,
-    user_id: i64,
-    csrf_token: &str,
-    at: Timestamp,
-) -> Result<i64> {
+pub async fn insert(tx: &mut Tx, token_hash: &str, user_id: i64, csrf_token: &str, at: Timestamp) -> Result<i64> {
     let (id,): (i64,) = on_backend!(tx, c => sqlx::query_as(
         "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at)
          VALUES ($1, $2, $3, $4, $4) RETURNING id")
@@ -53,11 +47,7 @@ pub async fn delete_others(tx: &mut Tx, user_id: i64, keep: i64) -> Result<u64> 
 }
 
 /// Removes sessions that can no longer be used.
-pub async fn delete_expired(
-    tx: &mut Tx,
-    idle_before: Timestamp,
-    created_before: Timestamp,
-) -> Result<u64> {
+pub async fn delete_expired(tx: &mut Tx, idle_before: Timestamp, created_before: Timestamp) -> Result<u64> {
     let done = on_backend!(tx, c => sqlx::query("DELETE FROM sessions WHERE last_seen_at < $1 OR created_at < $2")
         .bind(idle_before).bind(created_before).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(done)

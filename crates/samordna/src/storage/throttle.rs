@@ -4,12 +4,7 @@ use super::{Result, Tx};
 use crate::domain::time::Timestamp;
 use crate::on_backend;
 
-pub async fn record_failure(
-    tx: &mut Tx,
-    account_hash: &str,
-    client_addr: &str,
-    at: Timestamp,
-) -> Result<()> {
+pub async fn record_failure(tx: &mut Tx, account_hash: &str, client_addr: &str, at: Timestamp) -> Result<()> {
     on_backend!(tx, c => sqlx::query("INSERT INTO login_failures (account_hash, client_addr, at) VALUES ($1, $2, $3)")
         .bind(account_hash).bind(client_addr).bind(at).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(())

@@ -52,8 +52,7 @@ impl GrantRow {
     }
 }
 
-const USER_COLUMNS: &str =
-    "id, email, name, password_hash, must_change_password, active, created_at";
+const USER_COLUMNS: &str = "id, email, name, password_hash, must_change_password, active, created_at";
 
 const GRANT_SELECT: &str = "SELECT r.user_id, r.role,
         COALESCE(r.association_id, m.association_id) AS association_id,
@@ -93,13 +92,7 @@ pub async fn find_by_email(tx: &mut Tx, email: &str) -> Result<Option<UserRow>> 
     Ok(on_backend!(tx, c => sqlx::query_as(&sql).bind(email).fetch_optional(&mut **c).await)?)
 }
 
-pub async fn set_password(
-    tx: &mut Tx,
-    id: i64,
-    hash: &str,
-    must_change: bool,
-    at: Timestamp,
-) -> Result<()> {
+pub async fn set_password(tx: &mut Tx, id: i64, hash: &str, must_change: bool, at: Timestamp) -> Result<()> {
     on_backend!(tx, c => sqlx::query(
         "UPDATE users SET password_hash = $2, must_change_password = $3, password_changed_at = $4 WHERE id = $1")
         .bind(id)
@@ -132,13 +125,8 @@ pub async fn add_role(
 
 pub async fn roles_of(tx: &mut Tx, user_id: i64) -> Result<Vec<RoleGrant>> {
     let sql = format!("{GRANT_SELECT} WHERE r.user_id = $1 ORDER BY r.id");
-    let rows: Vec<GrantRow> =
-        on_backend!(tx, c => sqlx::query_as(&sql).bind(user_id).fetch_all(&mut **c).await)?;
-    Ok(rows
-        .into_iter()
-        .filter_map(GrantRow::into_grant)
-        .map(|(_, g)| g)
-        .collect())
+    let rows: Vec<GrantRow> = on_backend!(tx, c => sqlx::query_as(&sql).bind(user_id).fetch_all(&mut **c).await)?;
+    Ok(rows.into_iter().filter_map(GrantRow::into_grant).map(|(_, g)| g).collect())
 }
 
 pub struct UserWithRoles {
@@ -165,7 +153,8 @@ pub async fn list(tx: &mut Tx, scope: UserScope, page: Page) -> Result<(Vec<User
         UserScope::Association(id) => id,
     };
     let count_sql = format!("SELECT COUNT(*) FROM users u WHERE {SCOPE_FILTER}");
-    let (total,): (i64,) = on_backend!(tx, c => sqlx::query_as(&count_sql).bind(association).fetch_one(&mut **c).await)?;
+    let (total,): (i64,) =
+        on_backend!(tx, c => sqlx::query_as(&count_sql).bind(association).fetch_one(&mut **c).await)?;
     let page_sql = format!(
         "SELECT {USER_COLUMNS} FROM users u WHERE {SCOPE_FILTER}
          ORDER BY name COLLATE sv, id LIMIT $2 OFFSET $3"
@@ -181,13 +170,7 @@ pub async fn list(tx: &mut Tx, scope: UserScope, page: Page) -> Result<(Vec<User
     let grants: Vec<GrantRow> = on_backend!(tx, c => sqlx::query_as(&grants_sql)
         .bind(association).bind(page.limit).bind(page.offset)
         .fetch_all(&mut **c).await)?;
-    let mut out: Vec<UserWithRoles> = users
-        .into_iter()
-        .map(|user| UserWithRoles {
-            user,
-            roles: Vec::new(),
-        })
-        .collect();
+    let mut out: Vec<UserWithRoles> = users.into_iter().map(|user| UserWithRoles { user, roles: Vec::new() }).collect();
     for (user_id, grant) in grants.into_iter().filter_map(GrantRow::into_grant) {
         if let Some(u) = out.iter_mut().find(|u| u.user.id == user_id) {
             u.roles.push(grant);

@@ -39,15 +39,11 @@ pub struct MemberQuery {
 }
 
 fn association_of(p: &Principal, asked: Option<i64>) -> Result<i64, ApiError> {
-    asked
-        .or_else(|| p.association_ids().first().copied())
-        .ok_or_else(ApiError::not_found)
+    asked.or_else(|| p.association_ids().first().copied()).ok_or_else(ApiError::not_found)
 }
 
 fn dash(org: &str) -> String {
-    crate::domain::org_number::OrgNumber::parse(org)
-        .map(|o| o.to_string())
-        .unwrap_or_else(|_| org.to_string())
+    crate::domain::org_number::OrgNumber::parse(org).map(|o| o.to_string()).unwrap_or_else(|_| org.to_string())
 }
 
 /// The members of an association, in Swedish name order. For every role in the association.
@@ -75,10 +71,7 @@ pub async fn list(
                 populations: m
                     .populations
                     .iter()
-                    .map(|p| PopulationDto {
-                        year: p.year,
-                        population: p.population,
-                    })
+                    .map(|p| PopulationDto { year: p.year, population: p.population })
                     .collect(),
             })
             .collect(),
@@ -118,11 +111,7 @@ pub async fn create(
         name: body.name,
         org_number: body.org_number,
         party_kind: body.party_kind,
-        populations: body
-            .populations
-            .iter()
-            .map(|p| (p.year, p.population))
-            .collect(),
+        populations: body.populations.iter().map(|p| (p.year, p.population)).collect(),
     };
     let m = members::add(&state.db, &p, association, &input).await?;
     Ok((

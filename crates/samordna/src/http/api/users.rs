@@ -24,11 +24,7 @@ pub struct RoleGrantDto {
 
 impl From<&RoleGrant> for RoleGrantDto {
     fn from(g: &RoleGrant) -> Self {
-        RoleGrantDto {
-            role: g.role,
-            association_id: g.association_id,
-            member_id: g.member_id,
-        }
+        RoleGrantDto { role: g.role, association_id: g.association_id, member_id: g.member_id }
     }
 }
 
@@ -97,10 +93,7 @@ pub async fn list(
     Query(q): Query<UserQuery>,
 ) -> Result<Json<UserList>, ApiError> {
     if !p.administers_any() {
-        return Err(ApiError::new(
-            axum::http::StatusCode::FORBIDDEN,
-            "forbidden",
-        ));
+        return Err(ApiError::new(axum::http::StatusCode::FORBIDDEN, "forbidden"));
     }
     let page = Page::new(q.limit, q.offset);
     let (users, total) = accounts::list_users(&state.db, &p, q.association_id, page).await?;

@@ -48,23 +48,13 @@ pub struct PasswordForm {
     confirm_password: String,
 }
 
-pub async fn submit(
-    State(state): State<AppState>,
-    PageUser(p): PageUser,
-    Form(f): Form<PasswordForm>,
-) -> Response {
-    let change = PasswordChange {
-        current: &f.current_password,
-        new: &f.new_password,
-        confirm: &f.confirm_password,
-    };
+pub async fn submit(State(state): State<AppState>, PageUser(p): PageUser, Form(f): Form<PasswordForm>) -> Response {
+    let change = PasswordChange { current: &f.current_password, new: &f.new_password, confirm: &f.confirm_password };
     match accounts::change_password(&state.db, &p, change).await {
         Ok(()) => Redirect::to("/?meddelande=password_changed").into_response(),
-        Err(ServiceError::Invalid(fields)) => page(
-            &p,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            FormErrors::from_fields(&fields),
-        ),
+        Err(ServiceError::Invalid(fields)) => {
+            page(&p, StatusCode::UNPROCESSABLE_ENTITY, FormErrors::from_fields(&fields))
+        }
         Err(e) => PageError::from(e).into_response(),
     }
 }

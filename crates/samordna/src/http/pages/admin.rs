@@ -57,9 +57,7 @@ pub async fn members(
     let members = list
         .into_iter()
         .map(|m| MemberView {
-            org_number: OrgNumber::parse(&m.member.org_number)
-                .map(|o| o.to_string())
-                .unwrap_or(m.member.org_number),
+            org_number: OrgNumber::parse(&m.member.org_number).map(|o| o.to_string()).unwrap_or(m.member.org_number),
             name: m.member.name,
             party_kind: m.member.party_kind.label(),
             populations: m
@@ -72,12 +70,8 @@ pub async fn members(
     Ok(render(
         StatusCode::OK,
         &MembersPage {
-            layout: Layout::for_user(
-                format!("Medlemmar i {}", association.name),
-                &p,
-                "/medlemmar",
-            )
-            .with_notice(q.meddelande.as_deref()),
+            layout: Layout::for_user(format!("Medlemmar i {}", association.name), &p, "/medlemmar")
+                .with_notice(q.meddelande.as_deref()),
             association_id: association.id,
             association_name: association.name,
             members,
@@ -127,10 +121,7 @@ fn member_page(
             association_name: name,
             form,
             errors,
-            party_kinds: PartyKind::ALL
-                .into_iter()
-                .map(|k| (k.code(), k.label()))
-                .collect(),
+            party_kinds: PartyKind::ALL.into_iter().map(|k| (k.code(), k.label())).collect(),
         },
     )
 }
@@ -142,14 +133,7 @@ pub async fn member_form(
 ) -> Result<Response, PageError> {
     let association = pick_association(&state, &p, q.forbund).await?;
     p.administer(association.id)?;
-    Ok(member_page(
-        &p,
-        StatusCode::OK,
-        association.id,
-        association.name,
-        MemberForm::default(),
-        FormErrors::default(),
-    ))
+    Ok(member_page(&p, StatusCode::OK, association.id, association.name, MemberForm::default(), FormErrors::default()))
 }
 
 pub async fn member_submit(
@@ -169,10 +153,7 @@ pub async fn member_submit(
             let year = year.parse::<i32>().ok();
             let count = count.replace([' ', '\u{a0}'], "").parse::<i64>().ok();
             if year.is_none() {
-                early.push(FieldError::new(
-                    "population_year",
-                    "population_year_invalid",
-                ));
+                early.push(FieldError::new("population_year", "population_year_invalid"));
             }
             if count.is_none() {
                 early.push(FieldError::new("populations", "population_invalid"));
@@ -197,11 +178,10 @@ pub async fn member_submit(
         Err(ServiceError::Invalid(fields))
     };
     match result {
-        Ok(_) => Ok(Redirect::to(&format!(
-            "/medlemmar?forbund={}&meddelande=member_created",
-            association.id
-        ))
-        .into_response()),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/medlemmar?forbund={}&meddelande=member_created", association.id))
+                .into_response())
+        }
         Err(ServiceError::Invalid(fields)) => Ok(member_page(
             &p,
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -316,11 +296,8 @@ async fn user_page(
     form: UserForm,
     errors: FormErrors,
 ) -> Result<Response, PageError> {
-    let members = members::list(&state.db, p, association_id)
-        .await?
-        .into_iter()
-        .map(|m| (m.member.id, m.member.name))
-        .collect();
+    let members =
+        members::list(&state.db, p, association_id).await?.into_iter().map(|m| (m.member.id, m.member.name)).collect();
     Ok(render(
         status,
         &UserFormPage {
@@ -341,15 +318,7 @@ pub async fn user_form(
 ) -> Result<Response, PageError> {
     let association = pick_association(&state, &p, q.forbund).await?;
     p.administer(association.id)?;
-    user_page(
-        &state,
-        &p,
-        StatusCode::OK,
-        association.id,
-        UserForm::default(),
-        FormErrors::default(),
-    )
-    .await
+    user_page(&state, &p, StatusCode::OK, association.id, UserForm::default(), FormErrors::default()).await
 }
 
 pub async fn user_submit(
@@ -377,15 +346,8 @@ pub async fn user_submit(
             },
         )),
         Err(ServiceError::Invalid(fields)) => {
-            user_page(
-                &state,
-                &p,
-                StatusCode::UNPROCESSABLE_ENTITY,
-                association.id,
-                f,
-                FormErrors::from_fields(&fields),
-            )
-            .await
+            user_page(&state, &p, StatusCode::UNPROCESSABLE_ENTITY, association.id, f, FormErrors::from_fields(&fields))
+                .await
         }
         Err(e) => Err(e.into()),
     }

@@ -104,11 +104,8 @@ pub async fn page(
             }
         }
     }
-    let rows = if no_such_user {
-        Vec::new()
-    } else {
-        service::audit::list(&state.db, &p, filter, PER_PAGE + 1).await?
-    };
+    let rows =
+        if no_such_user { Vec::new() } else { service::audit::list(&state.db, &p, filter, PER_PAGE + 1).await? };
     let has_more = rows.len() as i64 > PER_PAGE;
     let events: Vec<EventView> = rows
         .into_iter()
@@ -134,9 +131,7 @@ pub async fn page(
                 (Some(t), Some(i)) => format!("{t} {i}"),
                 _ => "–".into(),
             },
-            outcome: Outcome::parse(&e.outcome)
-                .map(Outcome::label)
-                .unwrap_or("–"),
+            outcome: Outcome::parse(&e.outcome).map(Outcome::label).unwrap_or("–"),
             client_addr: e.client_addr.clone().unwrap_or_else(|| "–".into()),
             action: e.action,
         })
@@ -166,21 +161,13 @@ pub async fn page(
     };
     let actions = service::audit::actions(&state.db).await?;
     Ok(render(
-        if errors.is_empty() {
-            StatusCode::OK
-        } else {
-            StatusCode::UNPROCESSABLE_ENTITY
-        },
+        if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY },
         &AuditPage {
             layout: Layout::for_user("Granskningslogg", &p, "/granskningslogg"),
             filter: f,
             errors: FormErrors::from_fields(&errors),
             actions,
-            outcomes: vec![
-                ("success", "Lyckades"),
-                ("failure", "Misslyckades"),
-                ("denied", "Nekad"),
-            ],
+            outcomes: vec![("success", "Lyckades"), ("failure", "Misslyckades"), ("denied", "Nekad")],
             events,
             older,
         },

@@ -39,19 +39,13 @@ pub struct LoginQuery {
 /// Only a path on this site: never an absolute URL or a protocol-relative one (open redirect).
 fn local_path(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => {
-            n.to_string()
-        }
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_string(),
         _ => "/".to_string(),
     }
 }
 
 fn login_cookie(state: &AppState, value: &str) -> String {
-    let secure = if state.config.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
+    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
     format!("{LOGIN_COOKIE}={value}; Path=/logga-in; HttpOnly; SameSite=Strict{secure}")
 }
 
@@ -144,28 +138,16 @@ pub async fn submit(
     }
     match accounts::login(&state.db, &state.config.auth, &f.email, &f.password, &addr).await {
         Ok(done) => {
-            let target = if done.must_change_password {
-                "/konto/losenord".to_string()
-            } else {
-                next
-            };
-            let secure = if state.config.secure_cookies {
-                "; Secure"
-            } else {
-                ""
-            };
+            let target = if done.must_change_password { "/konto/losenord".to_string() } else { next };
+            let secure = if state.config.secure_cookies { "; Secure" } else { "" };
             let session = format!(
                 "{}={}; Path=/; HttpOnly; SameSite=Lax{secure}",
                 state.config.session_cookie_name(),
                 done.session_token
             );
             let mut response = Redirect::to(&target).into_response();
-            for c in [
-                session,
-                format!(
-                    "{LOGIN_COOKIE}=; Path=/logga-in; Max-Age=0; HttpOnly; SameSite=Strict{secure}"
-                ),
-            ] {
+            for c in [session, format!("{LOGIN_COOKIE}=; Path=/logga-in; Max-Age=0; HttpOnly; SameSite=Strict{secure}")]
+            {
                 if let Ok(v) = c.parse() {
                     response.headers_mut().append(header::SET_COOKIE, v);
                 }
@@ -198,15 +180,8 @@ pub async fn logout(State(state): State<AppState>, PageUser(p): PageUser) -> Res
     if let Err(e) = accounts::logout(&state.db, &p).await {
         return PageError::from(e).into_response();
     }
-    let secure = if state.config.secure_cookies {
-        "; Secure"
-    } else {
-        ""
-    };
-    let clear = format!(
-        "{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}",
-        state.config.session_cookie_name()
-    );
+    let secure = if state.config.secure_cookies { "; Secure" } else { "" };
+    let clear = format!("{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{secure}", state.config.session_cookie_name());
     let mut response = Redirect::to("/logga-in?meddelande=logged_out").into_response();
     if let Ok(v) = clear.parse() {
         response.headers_mut().append(header::SET_COOKIE, v);
@@ -220,10 +195,7 @@ mod tests {
 
     #[test]
     fn redirects_only_within_the_site() {
-        assert_eq!(
-            local_path(Some("/medlemmar?forbund=1")),
-            "/medlemmar?forbund=1"
-        );
+        assert_eq!(local_path(Some("/medlemmar?forbund=1")), "/medlemmar?forbund=1");
         assert_eq!(local_path(Some("//evil.example/")), "/");
         assert_eq!(local_path(Some("/\\evil.example")), "/");
         assert_eq!(local_path(Some("https://evil.example/")), "/");

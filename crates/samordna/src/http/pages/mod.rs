@@ -28,15 +28,9 @@ pub fn router() -> Router<AppState> {
         .route("/logga-ut", post(login::logout))
         .route("/konto/losenord", get(account::form).post(account::submit))
         .route("/medlemmar", get(admin::members))
-        .route(
-            "/medlemmar/ny",
-            get(admin::member_form).post(admin::member_submit),
-        )
+        .route("/medlemmar/ny", get(admin::member_form).post(admin::member_submit))
         .route("/anvandare", get(admin::users))
-        .route(
-            "/anvandare/ny",
-            get(admin::user_form).post(admin::user_submit),
-        )
+        .route("/anvandare/ny", get(admin::user_form).post(admin::user_submit))
         .route("/granskningslogg", get(audit::page))
         .route("/tillganglighet", get(public::accessibility))
         .route("/static/{file}", get(public::asset))
@@ -74,33 +68,16 @@ impl Layout {
         nav.push(("/konto/losenord", "Byt lösenord"));
         Layout {
             title: title.into(),
-            nav: nav
-                .into_iter()
-                .map(|(href, label)| NavItem {
-                    href,
-                    label,
-                    current: href == current,
-                })
-                .collect(),
+            nav: nav.into_iter().map(|(href, label)| NavItem { href, label, current: href == current }).collect(),
             user_name: Some(p.name.clone()),
-            csrf_token: p
-                .session
-                .as_ref()
-                .map(|s| s.csrf_token.clone())
-                .unwrap_or_default(),
+            csrf_token: p.session.as_ref().map(|s| s.csrf_token.clone()).unwrap_or_default(),
             notice: None,
         }
     }
 
     /// The frame for someone not logged in.
     pub fn public(title: impl Into<String>) -> Layout {
-        Layout {
-            title: title.into(),
-            nav: Vec::new(),
-            user_name: None,
-            csrf_token: String::new(),
-            notice: None,
-        }
+        Layout { title: title.into(), nav: Vec::new(), user_name: None, csrf_token: String::new(), notice: None }
     }
 
     /// The frame for a public page, with the navigation when someone is logged in.
@@ -135,10 +112,7 @@ impl FormErrors {
         for f in fields {
             // One message per field: the first problem is the one to fix first.
             if !items.iter().any(|i| i.field == f.field) {
-                items.push(ShownError {
-                    field: f.field.to_string(),
-                    message: field_message(f.field, f.code),
-                });
+                items.push(ShownError { field: f.field.to_string(), message: field_message(f.field, f.code) });
             }
         }
         FormErrors { items }
@@ -153,10 +127,7 @@ impl FormErrors {
     }
 
     pub fn get(&self, field: &str) -> Option<&'static str> {
-        self.items
-            .iter()
-            .find(|i| i.field == field)
-            .map(|i| i.message)
+        self.items.iter().find(|i| i.field == field).map(|i| i.message)
     }
 }
 
@@ -166,7 +137,10 @@ pub fn render<T: Template>(status: StatusCode, template: &T) -> Response {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "template failed to render");
-            (StatusCode::INTERNAL_SERVER_ERROR, Html("<!DOCTYPE html><html lang=\"sv\"><title>Fel</title><h1>Något gick fel</h1></html>"))
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                Html("<!DOCTYPE html><html lang=\"sv\"><title>Fel</title><h1>Något gick fel</h1></html>"),
+            )
                 .into_response()
         }
     }
@@ -191,14 +165,7 @@ pub fn error_page(status: StatusCode, code: &str, principal: Option<&Principal>)
         _ => "Det gick inte att visa sidan",
     };
     let layout = Layout::maybe_user(heading, principal, "");
-    render(
-        status,
-        &ErrorPage {
-            layout,
-            heading,
-            message: message(code),
-        },
-    )
+    render(status, &ErrorPage { layout, heading, message: message(code) })
 }
 
 /// Unknown paths: problem+json under /api, a Swedish page elsewhere.
@@ -206,10 +173,7 @@ pub async fn fallback(request: Request) -> Response {
     if request.uri().path().starts_with("/api/") {
         ApiError::not_found().into_response()
     } else {
-        let principal = request
-            .extensions()
-            .get::<super::auth::Auth>()
-            .and_then(|a| a.principal.clone());
+        let principal = request.extensions().get::<super::auth::Auth>().and_then(|a| a.principal.clone());
         error_page(StatusCode::NOT_FOUND, "not_found", principal.as_ref())
     }
 }
@@ -235,9 +199,7 @@ pub async fn pick_association(
         Some(id) => visible.into_iter().find(|a| a.id == id),
         None => {
             let own = principal.association_ids();
-            let first_own = own
-                .first()
-                .and_then(|id| visible.iter().find(|a| a.id == *id).cloned());
+            let first_own = own.first().and_then(|id| visible.iter().find(|a| a.id == *id).cloned());
             first_own.or_else(|| visible.into_iter().next())
         }
     };

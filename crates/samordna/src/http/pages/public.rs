@@ -65,9 +65,7 @@ struct AccessibilityPage {
 pub async fn accessibility(MaybeUser(p): MaybeUser) -> Response {
     render(
         StatusCode::OK,
-        &AccessibilityPage {
-            layout: Layout::maybe_user("Tillgänglighetsredogörelse", p.as_ref(), ""),
-        },
+        &AccessibilityPage { layout: Layout::maybe_user("Tillgänglighetsredogörelse", p.as_ref(), "") },
     )
 }
 
@@ -83,12 +81,5 @@ pub async fn asset(Path(file): Path<String>) -> Response {
         "favicon.svg" => (FAVICON, "image/svg+xml"),
         _ => return super::error_page(StatusCode::NOT_FOUND, "not_found", None),
     };
-    (
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        body,
-    )
-        .into_response()
+    ([(header::CONTENT_TYPE, content_type), (header::CACHE_CONTROL, "public, max-age=3600")], body).into_response()
 }

@@ -1,0 +1,10 @@
+//! The integration suite: one test binary, the real server, on SQLite and on PostgreSQL.
+
+mod support;
+
+mod api;
+mod audit;
+mod auth;
+mod cli;
+mod pages;
+mod storage;
