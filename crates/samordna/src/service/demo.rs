@@ -18,7 +18,7 @@ use super::ServiceResult;
 pub const ASSOCIATION_NAME: &str = "Samordningsförbundet Uppsala län";
 
 /// The members: name, organisationsnummer, party kind, and for kommuner the population at the end
-/// of 2018 and of 2021 (SCB, see docs/domain.md).
+/// of 2018 and of 2021 (SCB, as published by Regionfakta and UNT).
 /// Population at the end of 2018 and of 2021, for kommuner.
 type Populations = Option<(i64, i64)>;
 

@@ -179,7 +179,7 @@ both! {
             assert!(csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"), "{path}");
             assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
             assert_eq!(h["x-frame-options"], "DENY", "{path}");
-            assert_eq!(h["referrer-policy"], "no-referrer", "{path}");
+            assert_eq!(h["referrer-policy"], "same-origin", "{path}");
         }
     }
 

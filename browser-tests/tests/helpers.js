@@ -1,0 +1,58 @@
+const { expect } = require("@playwright/test");
+const AxeBuilder = require("@axe-core/playwright").default;
+
+const PASSWORD = "demo-losenord-2026";
+
+/** Fails with the list of violations when axe-core finds any WCAG 2.1 A or AA problem. */
+async function expectAccessible(page, label) {
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
+    .analyze();
+  const summary = results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(" ")).join("\n    ")}`
+  );
+  expect(summary, `axe-core on ${label || page.url()}`).toEqual([]);
+}
+
+/** Presses Tab until the focused element matches the selector, as a keyboard user would. */
+async function tabTo(page, selector, { max = 40, backwards = false } = {}) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press(backwards ? "Shift+Tab" : "Tab");
+    const hit = await page.evaluate((sel) => document.activeElement && document.activeElement.matches(sel), selector);
+    if (hit) {
+      // Focus must be visible where it lands.
+      const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+      expect(outline, `visible focus on ${selector}`).not.toBe("none");
+      return;
+    }
+  }
+  throw new Error(`could not reach ${selector} with the Tab key`);
+}
+
+/** Logs in with the keyboard alone. */
+async function loginWithKeyboard(page, email, password = PASSWORD) {
+  await page.goto("/logga-in");
+  await tabTo(page, "#email");
+  await page.keyboard.type(email);
+  await tabTo(page, "#password");
+  await page.keyboard.type(password);
+  await page.keyboard.press("Enter");
+  await page.waitForURL((url) => !url.pathname.startsWith("/logga-in"), { waitUntil: "load" });
+}
+
+async function login(page, email, password = PASSWORD) {
+  await page.goto("/logga-in");
+  await page.getByLabel("E-postadress").fill(email);
+  await page.getByLabel("Lösenord").fill(password);
+  await page.getByRole("button", { name: "Logga in" }).click();
+}
+
+/** The logout button in the header. */
+const LOGOUT = ".site-user button";
+
+async function logout(page) {
+  await page.getByRole("button", { name: "Logga ut" }).click();
+  await expect(page).toHaveURL(/\/logga-in/);
+}
+
+module.exports = { PASSWORD, LOGOUT, expectAccessible, tabTo, loginWithKeyboard, login, logout };
