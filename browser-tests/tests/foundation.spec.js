@@ -104,12 +104,21 @@ test("an administrator adds a member and a user; the user sets a password and lo
   await page.keyboard.type("212000-2072");
   await tabTo(page, "#name", { backwards: true });
   await page.keyboard.type("Sala kommun");
+  // Arrow keys move through the radio group: Försäkringskassan, Arbetsförmedlingen, Region, Kommun.
   await tabTo(page, "#party_kind");
   await page.keyboard.press("Space");
+  for (let i = 0; i < 3; i++) await page.keyboard.press("ArrowDown");
+  await expect(page.getByLabel("Kommun", { exact: true })).toBeChecked();
+  await tabTo(page, "#population_year");
+  await page.keyboard.type("2021");
+  await tabTo(page, "#population");
+  await page.keyboard.type("22 945");
   await tabTo(page, 'main button[type="submit"]');
   await page.keyboard.press("Enter");
   await expect(page.getByText("Medlemmen är tillagd.")).toBeVisible();
-  await expect(page.getByRole("rowheader", { name: "Sala kommun", exact: true })).toBeVisible();
+  const row = page.getByRole("row", { name: /Sala kommun/ });
+  await expect(row).toContainText("212000-2072");
+  await expect(row).toContainText("2021: 22\u00a0945 invånare");
 
   // A user.
   await page.goto("/anvandare");

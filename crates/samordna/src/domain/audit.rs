@@ -40,6 +40,62 @@ impl Outcome {
     }
 }
 
+/// What an audit event records that someone did. The code is stored; the label is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Login,
+    Logout,
+    SessionExpired,
+    PasswordChange,
+    UserCreate,
+    TokenCreate,
+    MemberCreate,
+    DemoLoad,
+}
+
+impl Action {
+    pub const ALL: [Action; 8] = [
+        Action::Login,
+        Action::Logout,
+        Action::SessionExpired,
+        Action::PasswordChange,
+        Action::UserCreate,
+        Action::TokenCreate,
+        Action::MemberCreate,
+        Action::DemoLoad,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Action::Login => "auth.login",
+            Action::Logout => "auth.logout",
+            Action::SessionExpired => "auth.session_expired",
+            Action::PasswordChange => "user.password_change",
+            Action::UserCreate => "user.create",
+            Action::TokenCreate => "token.create",
+            Action::MemberCreate => "member.create",
+            Action::DemoLoad => "demo.load",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Action> {
+        Self::ALL.into_iter().find(|a| a.code() == code)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::Login => "Inloggning",
+            Action::Logout => "Utloggning",
+            Action::SessionExpired => "Inloggning avslutad (tidsgräns)",
+            Action::PasswordChange => "Byte av lösenord",
+            Action::UserCreate => "Ny användare",
+            Action::TokenCreate => "Ny API-nyckel",
+            Action::MemberCreate => "Ny medlem",
+            Action::DemoLoad => "Demodata inlästa",
+        }
+    }
+}
+
 /// Everything an event records. Never participants' personal data, never secrets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AuditContent {

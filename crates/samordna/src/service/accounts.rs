@@ -3,7 +3,7 @@
 use chrono::Duration;
 use serde_json::json;
 
-use crate::domain::audit::Outcome;
+use crate::domain::audit::{Action, Outcome};
 use crate::domain::email::{Email, EmailError};
 use crate::domain::password::{self, PasswordPolicyError};
 use crate::domain::role::{Role, Scope};
@@ -76,11 +76,22 @@ pub async fn login(
     let (by_account, by_client) =
         throttle::failures_since(&mut tx, &account_hash, client_addr, now - policy.throttle_window).await?;
     let user = users::find_by_email(&mut tx, &normalised).await?;
+    // Events about a user belong to the user's association, so its administrators see them.
+    let grants = match &user {
+        Some(u) => users::roles_of(&mut tx, u.id).await?,
+        None => Vec::new(),
+    };
     tx.commit().await?;
+    let home = grants.iter().find_map(|g| g.association_id);
 
-    let actor = Actor { user_id: user.as_ref().map(|u| u.id), ..actor_unknown };
+    let actor = Actor {
+        user_id: user.as_ref().map(|u| u.id),
+        role: grants.first().map(|g| g.role.code().to_string()),
+        ..actor_unknown
+    };
     if by_account >= policy.max_failures_per_account || by_client >= policy.max_failures_per_client {
-        Event::new(&actor, "auth.login")
+        Event::new(&actor, Action::Login)
+            .association_opt(home)
             .outcome(Outcome::Denied)
             .details(json!({ "reason": "throttled" }))
             .write_alone(db)
@@ -100,7 +111,8 @@ pub async fn login(
         None => {
             throttle::record_failure(&mut tx, &account_hash, client_addr, now).await?;
             throttle::prune(&mut tx, now - policy.throttle_window * 4).await?;
-            Event::new(&actor, "auth.login")
+            Event::new(&actor, Action::Login)
+                .association_opt(home)
                 .outcome(Outcome::Failure)
                 .details(json!({ "reason": "invalid_credentials" }))
                 .write(&mut tx)
@@ -112,7 +124,11 @@ pub async fn login(
             throttle::clear_account(&mut tx, &account_hash).await?;
             let token = random_token();
             let session_id = sessions::insert(&mut tx, &hash_secret(&token), user_id, &random_token(), now).await?;
-            Event::new(&actor, "auth.login").object("session", session_id).write(&mut tx).await?;
+            Event::new(&actor, Action::Login)
+                .association_opt(home)
+                .object("session", session_id)
+                .write(&mut tx)
+                .await?;
             tx.commit().await?;
             Ok(LoggedIn { session_token: token, user_id, must_change_password })
         }
@@ -144,11 +160,13 @@ pub async fn authenticate_session(
     let idle = now - session.last_seen_at > policy.idle_timeout;
     let expired = now - session.created_at > policy.absolute_timeout;
     if idle || expired {
+        let home = users::roles_of(&mut tx, session.user_id).await?.iter().find_map(|g| g.association_id);
         tx.commit().await?;
         let mut tx = db.write().await?;
         sessions::delete(&mut tx, session.id).await?;
         let actor = Actor { user_id: Some(session.user_id), role: None, client_addr: Some(client_addr.to_string()) };
-        Event::new(&actor, "auth.session_expired")
+        Event::new(&actor, Action::SessionExpired)
+            .association_opt(home)
             .object("session", session.id)
             .details(json!({ "reason": if expired { "absolute" } else { "idle" } }))
             .write(&mut tx)
@@ -213,7 +231,12 @@ pub async fn logout(db: &Db, principal: &Principal) -> ServiceResult<()> {
     };
     let mut tx = db.write().await?;
     sessions::delete(&mut tx, session.id).await?;
-    Event::new(&Actor::of(principal, None), "auth.logout").object("session", session.id).write(&mut tx).await?;
+    let home = principal.association_ids().first().copied();
+    Event::new(&Actor::of(principal, home), Action::Logout)
+        .association_opt(home)
+        .object("session", session.id)
+        .write(&mut tx)
+        .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -234,6 +257,7 @@ pub struct PasswordChange<'a> {
 
 /// Changes the caller's own password and ends its other sessions.
 pub async fn change_password(db: &Db, principal: &Principal, change: PasswordChange<'_>) -> ServiceResult<()> {
+    let home = principal.association_ids().first().copied();
     let mut v = Validation::default();
     if change.current.is_empty() {
         v.add("current_password", "required");
@@ -256,7 +280,8 @@ pub async fn change_password(db: &Db, principal: &Principal, change: PasswordCha
         }
     }
     if let Err(e) = v.finish() {
-        Event::new(&Actor::of(principal, None), "user.password_change")
+        Event::new(&Actor::of(principal, home), Action::PasswordChange)
+            .association_opt(home)
             .object("user", principal.user_id)
             .outcome(Outcome::Failure)
             .write_alone(db)
@@ -269,7 +294,8 @@ pub async fn change_password(db: &Db, principal: &Principal, change: PasswordCha
     if let Some(s) = &principal.session {
         sessions::delete_others(&mut tx, principal.user_id, s.id).await?;
     }
-    Event::new(&Actor::of(principal, None), "user.password_change")
+    Event::new(&Actor::of(principal, home), Action::PasswordChange)
+        .association_opt(home)
         .object("user", principal.user_id)
         .write(&mut tx)
         .await?;
@@ -412,7 +438,8 @@ pub async fn create_user_with_password(
         }
     })?;
     users::add_role(&mut tx, user_id, role, scope.0, scope.1, now).await?;
-    let mut event = Event::new(&actor, "user.create").object("user", user_id).details(json!({ "role": role.code() }));
+    let mut event =
+        Event::new(&actor, Action::UserCreate).object("user", user_id).details(json!({ "role": role.code() }));
     if let Some(a) = association_for_audit {
         event = event.association(a);
     }
@@ -474,7 +501,7 @@ pub async fn create_token(db: &Db, email_input: &str) -> ServiceResult<String> {
     let mut tx = db.write().await?;
     let user = users::find_by_email(&mut tx, email.as_str()).await?.ok_or(ServiceError::NotFound)?;
     let id = token_store::insert(&mut tx, &hash_secret(&token), user.id, time::now()).await?;
-    Event::new(&Actor::command_line(), "token.create")
+    Event::new(&Actor::command_line(), Action::TokenCreate)
         .object("api_token", id)
         .details(json!({ "user_id": user.id }))
         .write(&mut tx)

@@ -1,6 +1,6 @@
 //! Writing and reading the audit log.
 
-use crate::domain::audit::{AuditContent, ChainVerifier, Outcome};
+use crate::domain::audit::{Action, AuditContent, ChainVerifier, Outcome};
 use crate::domain::time;
 use crate::storage::audit::{self as store, AuditFilter, AuditRow};
 use crate::storage::{Db, Tx};
@@ -35,7 +35,7 @@ impl Actor {
 /// One event about to be written.
 pub struct Event<'a> {
     pub actor: &'a Actor,
-    pub action: &'static str,
+    pub action: Action,
     pub association_id: Option<i64>,
     pub member_id: Option<i64>,
     pub object: Option<(&'static str, String)>,
@@ -45,7 +45,7 @@ pub struct Event<'a> {
 }
 
 impl<'a> Event<'a> {
-    pub fn new(actor: &'a Actor, action: &'static str) -> Self {
+    pub fn new(actor: &'a Actor, action: Action) -> Self {
         Event {
             actor,
             action,
@@ -59,6 +59,12 @@ impl<'a> Event<'a> {
 
     pub fn association(mut self, id: i64) -> Self {
         self.association_id = Some(id);
+        self
+    }
+
+    /// The association the event belongs to, when there is one; its administrators see it.
+    pub fn association_opt(mut self, id: Option<i64>) -> Self {
+        self.association_id = id;
         self
     }
 
@@ -90,7 +96,7 @@ impl<'a> Event<'a> {
             actor_role: self.actor.role.clone(),
             association_id: self.association_id,
             member_id: self.member_id,
-            action: self.action.to_string(),
+            action: self.action.code().to_string(),
             object_type: self.object.as_ref().map(|(k, _)| k.to_string()),
             object_id: self.object.map(|(_, id)| id),
             client_addr: self.actor.client_addr.clone(),
@@ -123,13 +129,6 @@ pub async fn list(db: &Db, principal: &Principal, mut filter: AuditFilter, limit
     }
     let mut tx = db.read().await?;
     let rows = store::list(&mut tx, &filter, limit).await?;
-    tx.commit().await?;
-    Ok(rows)
-}
-
-pub async fn actions(db: &Db) -> ServiceResult<Vec<String>> {
-    let mut tx = db.read().await?;
-    let rows = store::actions(&mut tx).await?;
     tx.commit().await?;
     Ok(rows)
 }

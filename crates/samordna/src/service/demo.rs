@@ -3,6 +3,8 @@
 
 use serde_json::json;
 
+use crate::domain::audit::Action;
+
 use crate::domain::party::PartyKind;
 use crate::domain::password;
 use crate::domain::role::Role;
@@ -122,7 +124,7 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> ServiceResult<Option
         };
         user_store::add_role(&mut tx, user_id, *role, association_id, member_id, now).await?;
     }
-    Event::new(&Actor::command_line(), "demo.load")
+    Event::new(&Actor::command_line(), Action::DemoLoad)
         .association(association)
         .object("association", association)
         .details(json!({ "members": MEMBERS.len(), "users": USERS.len() }))

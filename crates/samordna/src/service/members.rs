@@ -2,6 +2,8 @@
 
 use serde_json::json;
 
+use crate::domain::audit::Action;
+
 use crate::domain::org_number::{OrgNumber, OrgNumberError};
 use crate::domain::party::PartyKind;
 use crate::domain::time;
@@ -132,7 +134,7 @@ pub async fn add_as(db: &Db, actor: &Actor, association_id: i64, input: &NewMemb
         )
         .await?;
     }
-    Event::new(actor, "member.create")
+    Event::new(actor, Action::MemberCreate)
         .association(association_id)
         .member(id)
         .object("member", id)

@@ -147,13 +147,6 @@ pub async fn list(tx: &mut Tx, filter: &AuditFilter, limit: i64) -> Result<Vec<A
     })?)
 }
 
-/// The distinct actions recorded, for the filter's choices.
-pub async fn actions(tx: &mut Tx) -> Result<Vec<String>> {
-    let rows: Vec<(String,)> = on_backend!(tx, c => sqlx::query_as(
-        "SELECT DISTINCT action FROM audit_events ORDER BY action").fetch_all(&mut **c).await)?;
-    Ok(rows.into_iter().map(|(a,)| a).collect())
-}
-
 /// Walks the whole chain in id order, a batch at a time, and reports the first broken link.
 pub async fn verify(tx: &mut Tx) -> Result<ChainVerifier> {
     const BATCH: i64 = 5_000;

@@ -191,6 +191,66 @@ async fn logs_hold_no_personal_data_or_secrets() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn behind_https_cookies_are_secure_and_only_the_public_origin_may_post() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(
+        &sqlite_url(&dir),
+        &["--demo", "--demo-password", "demo-losenord-2026", "--public-url", "https://samordna.example.se"],
+    );
+    assert!(server.stdout.join("\n").contains("Samordna is running at https://samordna.example.se/"));
+    // The server itself listens on plain HTTP behind the proxy; find where.
+    let listening = server.stderr.recv_timeout(Duration::from_secs(10)).unwrap_or_default();
+    let port = listening
+        .split("address=127.0.0.1:")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .expect("the log names the port")
+        .to_string();
+    let base = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let r = client.get(format!("{base}/logga-in")).send().await.unwrap();
+    let login_cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(login_cookie.contains("; Secure"), "{login_cookie}");
+    let cookie = login_cookie.split(';').next().unwrap().to_string();
+    let token = hidden_value(&r.text().await.unwrap(), "csrf_token").unwrap();
+    let form =
+        [("csrf_token", token.as_str()), ("email", "forbundschef@example.org"), ("password", "demo-losenord-2026")];
+    let r = client
+        .post(format!("{base}/logga-in"))
+        .header("Cookie", &cookie)
+        .header("Origin", &base)
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN, "the origin must be the public one");
+    let r = client
+        .post(format!("{base}/logga-in"))
+        .header("Cookie", &cookie)
+        .header("Origin", "https://samordna.example.se")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let session = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|c| c.starts_with("__Host-samordna_session="))
+        .expect("a __Host- session cookie");
+    assert!(
+        session.contains("; Secure")
+            && session.contains("; HttpOnly")
+            && session.contains("; SameSite=Lax")
+            && session.contains("; Path=/"),
+        "{session}"
+    );
+    server.terminate();
+}
+
 both! {
     async fn demo_data_is_loaded_only_into_an_empty_database(app) {
         let server = Server::start(&app.url_text, &["--demo"]);

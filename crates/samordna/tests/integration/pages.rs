@@ -67,6 +67,7 @@ both! {
         assert!(html.contains("<a href=\"#org_number\">Organisationsnumret är inte giltigt: kontrollsiffran stämmer inte.</a>"));
         assert!(html.contains("<a href=\"#party_kind\">Välj parttyp.</a>"));
         assert!(html.contains("<a href=\"#population_year\">Ange ett år mellan 1900 och 2200.</a>"));
+        assert!(html.contains("id=\"population\" name=\"population\" type=\"text\" value=\"5\""));
         assert!(html.contains("value=\"212000-0275\""), "what was typed is kept");
         assert_eq!(app.count("SELECT COUNT(*) FROM members").await, before);
         let r = admin.post(&path, &[("name", "Sala kommun"), ("org_number", "212000-2072"), ("party_kind", "kommun"), ("population_year", "2021"), ("population", "22 945")]).await;
@@ -99,8 +100,9 @@ both! {
         app.try_login("forbundschef@example.org", "fel lösenord helt klart").await.err().unwrap();
         let (status, html) = admin.page("/granskningslogg").await;
         assert_eq!(status, StatusCode::OK);
-        assert!(html.contains("demo.load"));
+        assert!(html.contains("<td>Demodata inlästa</td>"));
         let (_, html) = admin.page("/granskningslogg?action=auth.login&outcome=failure").await;
+        assert!(html.contains("<td>Inloggning</td>"));
         assert!(html.contains("Misslyckades"));
         assert!(!html.contains("<td>Lyckades</td>"));
         let (status, html) = admin.page("/granskningslogg?from=2026-13-45").await;
@@ -108,7 +110,7 @@ both! {
         assert!(html.contains("Ange datumet som åååå-mm-dd"));
         let (_, html) = admin.page("/granskningslogg?user=forbundschef%40example.org").await;
         assert!(html.contains("forbundschef@example.org"));
-        assert!(!html.contains("demo.load</td>"));
+        assert!(!html.contains("Demodata inlästa</td>"));
     }
 
     async fn unknown_pages_are_a_swedish_404(app) {

@@ -156,7 +156,7 @@ pub async fn member_submit(
                 early.push(FieldError::new("population_year", "population_year_invalid"));
             }
             if count.is_none() {
-                early.push(FieldError::new("populations", "population_invalid"));
+                early.push(FieldError::new("population", "population_invalid"));
             }
             if let (Some(y), Some(c)) = (year, count) {
                 populations.push((y, c));

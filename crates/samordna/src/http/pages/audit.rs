@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::{render, FormErrors, Layout};
-use crate::domain::audit::Outcome;
+use crate::domain::audit::{Action, Outcome};
 use crate::domain::role::Role;
 use crate::domain::time::{format_local_seconds, local_day_start};
 use crate::http::auth::PageUser;
@@ -54,7 +54,7 @@ struct AuditPage {
     layout: Layout,
     filter: FilterForm,
     errors: FormErrors,
-    actions: Vec<String>,
+    actions: Vec<(&'static str, &'static str)>,
     outcomes: Vec<(&'static str, &'static str)>,
     events: Vec<EventView>,
     older: Option<String>,
@@ -133,7 +133,7 @@ pub async fn page(
             },
             outcome: Outcome::parse(&e.outcome).map(Outcome::label).unwrap_or("–"),
             client_addr: e.client_addr.clone().unwrap_or_else(|| "–".into()),
-            action: e.action,
+            action: Action::parse(&e.action).map(|a| a.label().to_string()).unwrap_or(e.action),
         })
         .collect();
     let older = if has_more {
@@ -159,7 +159,7 @@ pub async fn page(
     } else {
         None
     };
-    let actions = service::audit::actions(&state.db).await?;
+    let actions = Action::ALL.into_iter().map(|a| (a.code(), a.label())).collect();
     Ok(render(
         if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY },
         &AuditPage {
