@@ -191,15 +191,17 @@ pub async fn authenticate_session(
 /// The principal behind an API token, if the token is valid and its user active.
 pub async fn authenticate_token(db: &Db, token: &str, client_addr: &str) -> ServiceResult<Option<Principal>> {
     let mut tx = db.read().await?;
-    let Some((token_id, user_id)) = token_store::find_active(&mut tx, &hash_secret(token)).await? else {
+    let Some((token_id, user_id, last_used)) = token_store::find_active(&mut tx, &hash_secret(token)).await? else {
         tx.commit().await?;
         return Ok(None);
     };
     let principal = load_principal(&mut tx, user_id, client_addr).await?;
     tx.commit().await?;
-    if principal.is_some() {
+    // Record use at most once a minute, so API reads do not queue behind writes.
+    let now = time::now();
+    if principal.is_some() && last_used.is_none_or(|t| now - t > Duration::seconds(60)) {
         let mut tx = db.write().await?;
-        token_store::touch(&mut tx, token_id, time::now()).await?;
+        token_store::touch(&mut tx, token_id, now).await?;
         tx.commit().await?;
     }
     Ok(principal)

@@ -12,10 +12,10 @@ pub async fn insert(tx: &mut Tx, token_hash: &str, user_id: i64, at: Timestamp) 
     Ok(id)
 }
 
-/// The token's id and user, when it exists and is not revoked.
-pub async fn find_active(tx: &mut Tx, token_hash: &str) -> Result<Option<(i64, i64)>> {
+/// The token's id, user and last use, when it exists and is not revoked.
+pub async fn find_active(tx: &mut Tx, token_hash: &str) -> Result<Option<(i64, i64, Option<Timestamp>)>> {
     Ok(on_backend!(tx, c => sqlx::query_as(
-        "SELECT id, user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
+        "SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL")
         .bind(token_hash).fetch_optional(&mut **c).await)?)
 }
 

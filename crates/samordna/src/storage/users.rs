@@ -142,34 +142,36 @@ pub enum UserScope {
     Association(i64),
 }
 
-const SCOPE_FILTER: &str = "($1 = 0 OR EXISTS (
-        SELECT 1 FROM user_roles r LEFT JOIN members m ON m.id = r.member_id
-        WHERE r.user_id = u.id AND COALESCE(r.association_id, m.association_id) = $1))";
+/// The users of one association: through an association role, or a role at one of its members.
+/// Both branches use an index, so a list touches only that association's users.
+const IN_ASSOCIATION: &str = "SELECT user_id FROM user_roles WHERE association_id = $1
+    UNION SELECT r.user_id FROM user_roles r JOIN members m ON m.id = r.member_id WHERE m.association_id = $1";
 
 /// One page of users in Swedish name order, each with all its roles (two queries, not one per user).
 pub async fn list(tx: &mut Tx, scope: UserScope, page: Page) -> Result<(Vec<UserWithRoles>, i64)> {
-    let association = match scope {
-        UserScope::All => 0,
-        UserScope::Association(id) => id,
+    let (from, association) = match scope {
+        UserScope::All => ("users u".to_string(), None),
+        UserScope::Association(id) => (format!("users u JOIN ({IN_ASSOCIATION}) s ON s.user_id = u.id"), Some(id)),
     };
-    let count_sql = format!("SELECT COUNT(*) FROM users u WHERE {SCOPE_FILTER}");
-    let (total,): (i64,) =
-        on_backend!(tx, c => sqlx::query_as(&count_sql).bind(association).fetch_one(&mut **c).await)?;
-    let page_sql = format!(
-        "SELECT {USER_COLUMNS} FROM users u WHERE {SCOPE_FILTER}
-         ORDER BY name COLLATE sv, id LIMIT $2 OFFSET $3"
-    );
-    let users: Vec<UserRow> = on_backend!(tx, c => sqlx::query_as(&page_sql)
-        .bind(association).bind(page.limit).bind(page.offset)
-        .fetch_all(&mut **c).await)?;
-    let grants_sql = format!(
-        "{GRANT_SELECT} WHERE r.user_id IN (
-            SELECT u.id FROM users u WHERE {SCOPE_FILTER} ORDER BY name COLLATE sv, id LIMIT $2 OFFSET $3)
-         ORDER BY r.id"
-    );
-    let grants: Vec<GrantRow> = on_backend!(tx, c => sqlx::query_as(&grants_sql)
-        .bind(association).bind(page.limit).bind(page.offset)
-        .fetch_all(&mut **c).await)?;
+    // Placeholders are numbered from $2 when there is no association to bind as $1.
+    let (limit, offset) = if association.is_some() { ("$2", "$3") } else { ("$1", "$2") };
+    let count_sql = format!("SELECT COUNT(*) FROM {from}");
+    let page_sql = format!("SELECT u.id, u.email, u.name, u.password_hash, u.must_change_password, u.active, u.created_at FROM {from} ORDER BY u.name COLLATE sv, u.id LIMIT {limit} OFFSET {offset}");
+    let grants_sql = format!("{GRANT_SELECT} WHERE r.user_id IN (SELECT u.id FROM {from} ORDER BY u.name COLLATE sv, u.id LIMIT {limit} OFFSET {offset}) ORDER BY r.id");
+    let (total, users, grants): (i64, Vec<UserRow>, Vec<GrantRow>) = on_backend!(tx, c => {
+        let mut count = sqlx::query_as::<_, (i64,)>(&count_sql);
+        let mut rows = sqlx::query_as::<_, UserRow>(&page_sql);
+        let mut grant_rows = sqlx::query_as::<_, GrantRow>(&grants_sql);
+        if let Some(a) = association {
+            count = count.bind(a);
+            rows = rows.bind(a);
+            grant_rows = grant_rows.bind(a);
+        }
+        let (total,) = count.fetch_one(&mut **c).await?;
+        let users = rows.bind(page.limit).bind(page.offset).fetch_all(&mut **c).await?;
+        let grants = grant_rows.bind(page.limit).bind(page.offset).fetch_all(&mut **c).await?;
+        Ok::<_, sqlx::Error>((total, users, grants))
+    })?;
     let mut out: Vec<UserWithRoles> = users.into_iter().map(|user| UserWithRoles { user, roles: Vec::new() }).collect();
     for (user_id, grant) in grants.into_iter().filter_map(GrantRow::into_grant) {
         if let Some(u) = out.iter_mut().find(|u| u.user.id == user_id) {

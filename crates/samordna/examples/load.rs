@@ -1,0 +1,238 @@
+//! Load benchmark: seeds national-scale data, serves it in-process, and measures the answer time
+//! of pages and API calls at the 50th and 99th percentile.
+//!
+//!     cargo run --release --example load -- [--database-url URL] [--events N] [--requests N]
+//!
+//! Without --database-url it uses a fresh SQLite file. Results are recorded in docs/benchmarks.md.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use samordna::domain::audit::{Action, AuditContent, Outcome};
+use samordna::domain::party::PartyKind;
+use samordna::domain::role::Role;
+use samordna::domain::time;
+use samordna::http::{self, AppState, HttpConfig};
+use samordna::service::accounts::AuthPolicy;
+use samordna::storage::users::NewUser;
+use samordna::storage::{audit, members, migrations, users, DatabaseUrl, Db};
+
+struct Options {
+    database_url: Option<String>,
+    events: u64,
+    requests: usize,
+    concurrency: usize,
+}
+
+fn options() -> Options {
+    let mut o = Options { database_url: None, events: 1_000_000, requests: 2_000, concurrency: 8 };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut i = 0;
+    while i < args.len() {
+        let value = args.get(i + 1).cloned().unwrap_or_default();
+        match args[i].as_str() {
+            "--database-url" => o.database_url = Some(value),
+            "--events" => o.events = value.parse().expect("--events N"),
+            "--requests" => o.requests = value.parse().expect("--requests N"),
+            "--concurrency" => o.concurrency = value.parse().expect("--concurrency N"),
+            other => panic!("unknown option {other}"),
+        }
+        i += 2;
+    }
+    o
+}
+
+const ASSOCIATIONS: i64 = 75;
+const USERS_PER_ASSOCIATION: i64 = 20;
+
+async fn seed(db: &Db, events: u64) -> anyhow::Result<()> {
+    let now = time::now();
+    let hash = samordna::domain::password::hash("benchmark lösenord");
+    let mut tx = db.write().await?;
+    for a in 0..ASSOCIATIONS {
+        let association = members::insert_association(
+            &mut tx,
+            &format!("Samordningsförbundet {a:02}"),
+            &format!("22200{a:05}"),
+            "SF",
+            now,
+        )
+        .await?;
+        let mut member_ids = Vec::new();
+        for m in 0..11 {
+            let kind = match m {
+                0 => PartyKind::Fk,
+                1 => PartyKind::Af,
+                2 => PartyKind::Region,
+                _ => PartyKind::Kommun,
+            };
+            member_ids.push(
+                members::insert_member(
+                    &mut tx,
+                    association,
+                    &format!("Medlem {a}-{m}"),
+                    &format!("21{a:04}{m:04}"),
+                    kind,
+                    now,
+                )
+                .await?,
+            );
+        }
+        for u in 0..USERS_PER_ASSOCIATION {
+            let email = format!("user{a}-{u}@example.org");
+            let id = users::insert(
+                &mut tx,
+                &NewUser {
+                    email: &email,
+                    name: &format!("Användare {u:02} {a:02}"),
+                    password_hash: Some(&hash),
+                    must_change_password: false,
+                    created_at: now,
+                },
+            )
+            .await?;
+            let role = Role::ALL[1 + (u as usize % 8)];
+            match role.scope() {
+                samordna::domain::role::Scope::Association => {
+                    users::add_role(&mut tx, id, role, Some(association), None, now).await?
+                }
+                _ => users::add_role(&mut tx, id, role, None, Some(member_ids[(u % 11) as usize]), now).await?,
+            };
+        }
+    }
+    tx.commit().await?;
+
+    // The audit log is the largest table at this stage: append in batches, as the service would.
+    let started = Instant::now();
+    let mut written = 0;
+    while written < events {
+        let mut tx = db.write().await?;
+        for _ in 0..10_000.min(events - written) {
+            let association = (written as i64 % ASSOCIATIONS) + 1;
+            let action = Action::ALL[(written % 8) as usize];
+            audit::append(
+                &mut tx,
+                &AuditContent {
+                    occurred_at: time::now(),
+                    actor_user_id: Some((written as i64 % (ASSOCIATIONS * USERS_PER_ASSOCIATION)) + 1),
+                    actor_role: Some("case_officer".into()),
+                    association_id: Some(association),
+                    member_id: None,
+                    action: action.code().into(),
+                    object_type: Some("user".into()),
+                    object_id: Some(written.to_string()),
+                    client_addr: Some("10.0.0.1".into()),
+                    outcome: if written % 50 == 0 { Outcome::Failure } else { Outcome::Success },
+                    details: None,
+                },
+            )
+            .await?;
+            written += 1;
+        }
+        tx.commit().await?;
+    }
+    eprintln!("seeded {events} audit events in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[idx]
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let o = options();
+    let dir = tempfile::tempdir()?;
+    let url: DatabaseUrl = match &o.database_url {
+        Some(u) => u.parse().map_err(anyhow::Error::msg)?,
+        None => format!("sqlite://{}", dir.path().join("bench.db").display()).parse().map_err(anyhow::Error::msg)?,
+    };
+    let db = Db::connect(&url).await?;
+    migrations::run(&db).await?;
+    if migrations::is_empty(&db).await? {
+        seed(&db, o.events).await?;
+    }
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let state = AppState {
+        db: db.clone(),
+        config: Arc::new(HttpConfig {
+            auth: AuthPolicy::default(),
+            secure_cookies: false,
+            public_origin: None,
+            trust_forwarded_for: false,
+        }),
+        metrics: Arc::default(),
+    };
+    tokio::spawn(http::serve(listener, state, std::future::pending()));
+
+    // An association administrator (user 0 of association 1 holds association_admin).
+    let token = samordna::service::accounts::create_token(&db, "user0-0@example.org").await?;
+    let client = reqwest::Client::new();
+    let endpoints =
+        ["/api/v1/me", "/api/v1/members", "/api/v1/users?limit=50", "/api/v1/users?limit=50&offset=10", "/healthz"];
+    println!("| endpoint | requests | p50 | p99 |");
+    println!("| --- | --- | --- | --- |");
+    for path in endpoints {
+        let times = Arc::new(tokio::sync::Mutex::new(Vec::with_capacity(o.requests)));
+        let per_worker = o.requests / o.concurrency;
+        let mut workers = Vec::new();
+        for _ in 0..o.concurrency {
+            let (client, times, url, token) = (client.clone(), times.clone(), format!("{base}{path}"), token.clone());
+            workers.push(tokio::spawn(async move {
+                for _ in 0..per_worker {
+                    let start = Instant::now();
+                    let r = client.get(&url).bearer_auth(&token).send().await.expect("request");
+                    assert!(r.status().is_success(), "{url}: {}", r.status());
+                    r.bytes().await.expect("body");
+                    times.lock().await.push(start.elapsed());
+                }
+            }));
+        }
+        for w in workers {
+            w.await?;
+        }
+        let mut t = times.lock().await.clone();
+        t.sort();
+        println!(
+            "| `GET {path}` | {} | {:.1} ms | {:.1} ms |",
+            t.len(),
+            percentile(&t, 0.5).as_secs_f64() * 1e3,
+            percentile(&t, 0.99).as_secs_f64() * 1e3
+        );
+    }
+
+    // Pages as a logged-in administrator, through the session cookie.
+    let browser = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build()?;
+    let form = browser.get(format!("{base}/logga-in")).send().await?.text().await?;
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = form.find(marker).expect("token") + marker.len();
+    let csrf = &form[start..start + form[start..].find('"').expect("end")];
+    browser
+        .post(format!("{base}/logga-in"))
+        .form(&[("csrf_token", csrf), ("email", "user0-0@example.org"), ("password", "benchmark lösenord")])
+        .send()
+        .await?;
+    for path in
+        ["/", "/medlemmar", "/anvandare", "/granskningslogg", "/granskningslogg?action=auth.login&outcome=failure"]
+    {
+        let mut t = Vec::new();
+        for _ in 0..(o.requests / 4) {
+            let start = Instant::now();
+            let r = browser.get(format!("{base}{path}")).send().await?;
+            assert!(r.status().is_success(), "{path}: {}", r.status());
+            r.bytes().await?;
+            t.push(start.elapsed());
+        }
+        t.sort();
+        println!(
+            "| `GET {path}` (page) | {} | {:.1} ms | {:.1} ms |",
+            t.len(),
+            percentile(&t, 0.5).as_secs_f64() * 1e3,
+            percentile(&t, 0.99).as_secs_f64() * 1e3
+        );
+    }
+    Ok(())
+}
