@@ -1,5 +1,6 @@
 //! The domain: types, rules and calculations, free of I/O so they can be tested alone.
 
+pub mod application;
 pub mod audit;
 pub mod collation;
 pub mod email;
@@ -7,5 +8,6 @@ pub mod money;
 pub mod org_number;
 pub mod party;
 pub mod password;
+pub mod rich_text;
 pub mod role;
 pub mod time;
