@@ -453,6 +453,11 @@ pub fn compare(before: &ApplicationContent, after: &ApplicationContent) -> Vec<F
 mod tests {
     use super::*;
 
+    /// Kronor in öre.
+    fn kr(kronor: i64) -> i64 {
+        kronor * 100
+    }
+
     const ENKOPING: i64 = 2;
     const HEBY: i64 = 3;
     const AF: i64 = 11;
@@ -520,7 +525,7 @@ mod tests {
                 .iter()
                 .flat_map(|y| {
                     [
-                        BudgetRow { member_id: ENKOPING, year: *y, requested_ore: 1_400_000_00, own_financing_ore: 0 },
+                        BudgetRow { member_id: ENKOPING, year: *y, requested_ore: kr(1_400_000), own_financing_ore: 0 },
                         BudgetRow { member_id: AF, year: *y, requested_ore: 0, own_financing_ore: 0 },
                     ]
                 })
@@ -565,8 +570,8 @@ mod tests {
     fn sums_mix_requested_and_own_financing() {
         // 100 000 + 50 000 own in 2022, 200 000 requested in 2023: totals 150 000 and 200 000.
         let rows = [
-            BudgetRow { member_id: ENKOPING, year: 2022, requested_ore: 100_000_00, own_financing_ore: 50_000_00 },
-            BudgetRow { member_id: AF, year: 2023, requested_ore: 200_000_00, own_financing_ore: 0 },
+            BudgetRow { member_id: ENKOPING, year: 2022, requested_ore: kr(100_000), own_financing_ore: kr(50_000) },
+            BudgetRow { member_id: AF, year: 2023, requested_ore: kr(200_000), own_financing_ore: 0 },
         ];
         let s = BudgetSummary::of(&rows);
         assert_eq!(s.per_year[&2022].total, Money::from_kronor(150_000));
@@ -653,7 +658,7 @@ mod tests {
         let a = jobbcentrum();
         let mut b = a.clone();
         b.name = "Jobbcentrum Enköping".into();
-        b.budget[0].requested_ore = 1_500_000_00;
+        b.budget[0].requested_ore = kr(1_500_000);
         b.parts[0].participants_per_year = Some(35);
         let changes = compare(&a, &b);
         assert_eq!(
