@@ -207,12 +207,12 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 }
                 Err(ServiceError::Invalid(fields)) => {
                     for f in fields {
-                        let option = match f.field {
+                        let option = match f.field.as_str() {
                             "association_id" => "association",
                             "member_id" => "member",
                             other => other,
                         };
-                        eprintln!("error: --{option}: {}", crate::http::messages::field_message(f.field, f.code));
+                        eprintln!("error: --{option}: {}", crate::http::messages::field_message(&f.field, f.code));
                     }
                     Ok(ExitCode::from(2))
                 }

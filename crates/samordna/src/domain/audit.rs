@@ -51,10 +51,16 @@ pub enum Action {
     TokenCreate,
     MemberCreate,
     DemoLoad,
+    ApplicationCreate,
+    ApplicationUpdate,
+    ApplicationSign,
+    ApplicationSubmit,
+    ApplicationCompletionRequest,
+    ApplicationAttachmentAdd,
 }
 
 impl Action {
-    pub const ALL: [Action; 8] = [
+    pub const ALL: [Action; 14] = [
         Action::Login,
         Action::Logout,
         Action::SessionExpired,
@@ -63,6 +69,12 @@ impl Action {
         Action::TokenCreate,
         Action::MemberCreate,
         Action::DemoLoad,
+        Action::ApplicationCreate,
+        Action::ApplicationUpdate,
+        Action::ApplicationSign,
+        Action::ApplicationSubmit,
+        Action::ApplicationCompletionRequest,
+        Action::ApplicationAttachmentAdd,
     ];
 
     pub fn code(self) -> &'static str {
@@ -75,6 +87,12 @@ impl Action {
             Action::TokenCreate => "token.create",
             Action::MemberCreate => "member.create",
             Action::DemoLoad => "demo.load",
+            Action::ApplicationCreate => "application.create",
+            Action::ApplicationUpdate => "application.update",
+            Action::ApplicationSign => "application.sign",
+            Action::ApplicationSubmit => "application.submit",
+            Action::ApplicationCompletionRequest => "application.completion_request",
+            Action::ApplicationAttachmentAdd => "application.attachment_add",
         }
     }
 
@@ -92,6 +110,12 @@ impl Action {
             Action::TokenCreate => "Ny API-nyckel",
             Action::MemberCreate => "Ny medlem",
             Action::DemoLoad => "Demodata inlästa",
+            Action::ApplicationCreate => "Ny ansökan",
+            Action::ApplicationUpdate => "Ansökan ändrad",
+            Action::ApplicationSign => "Ansökan undertecknad",
+            Action::ApplicationSubmit => "Ansökan inlämnad",
+            Action::ApplicationCompletionRequest => "Komplettering begärd",
+            Action::ApplicationAttachmentAdd => "Bilaga tillagd",
         }
     }
 }

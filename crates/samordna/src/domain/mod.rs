@@ -1,6 +1,7 @@
 //! The domain: types, rules and calculations, free of I/O so they can be tested alone.
 
 pub mod application;
+pub mod attachment;
 pub mod audit;
 pub mod collation;
 pub mod email;

@@ -21,6 +21,9 @@ pub struct Problem {
     pub code: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<ProblemField>,
+    /// For 409 edit_conflict: the fields where the stored version differs from the one sent.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<crate::domain::application::FieldChange>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -36,11 +39,12 @@ pub struct ApiError {
     pub status: StatusCode,
     pub code: &'static str,
     pub fields: Vec<FieldError>,
+    pub changes: Vec<crate::domain::application::FieldChange>,
 }
 
 impl ApiError {
     pub fn new(status: StatusCode, code: &'static str) -> Self {
-        ApiError { status, code, fields: Vec::new() }
+        ApiError { status, code, fields: Vec::new(), changes: Vec::new() }
     }
 
     pub fn not_found() -> Self {
@@ -48,7 +52,7 @@ impl ApiError {
     }
 
     pub fn invalid(fields: Vec<FieldError>) -> Self {
-        ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, code: "invalid_input", fields }
+        ApiError { status: StatusCode::UNPROCESSABLE_ENTITY, code: "invalid_input", fields, changes: Vec::new() }
     }
 }
 
@@ -71,9 +75,10 @@ impl IntoResponse for ApiError {
                 .map(|f| ProblemField {
                     field: f.field.to_string(),
                     code: f.code.to_string(),
-                    message: field_message(f.field, f.code).to_string(),
+                    message: field_message(&f.field, f.code).to_string(),
                 })
                 .collect(),
+            changes: self.changes,
         };
         let mut response = (self.status, axum::Json(problem)).into_response();
         response
@@ -91,6 +96,9 @@ impl From<ServiceError> for ApiError {
             ServiceError::Forbidden => ApiError::new(StatusCode::FORBIDDEN, "forbidden"),
             ServiceError::Unauthenticated => ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated"),
             ServiceError::Conflict(code) => ApiError::new(StatusCode::CONFLICT, code),
+            ServiceError::Stale(changes) => {
+                ApiError { changes, ..ApiError::new(StatusCode::CONFLICT, "edit_conflict") }
+            }
             ServiceError::Throttled => ApiError::new(StatusCode::TOO_MANY_REQUESTS, "throttled"),
             ServiceError::Storage(e) => {
                 tracing::error!(error = %e, "storage error");
@@ -123,7 +131,7 @@ impl From<ServiceError> for PageError {
             ServiceError::NotFound | ServiceError::Invalid(_) => PageError::not_found(),
             ServiceError::Forbidden => PageError::new(StatusCode::FORBIDDEN, "forbidden"),
             ServiceError::Unauthenticated => PageError::new(StatusCode::UNAUTHORIZED, "unauthenticated"),
-            ServiceError::Conflict(_) => PageError::new(StatusCode::CONFLICT, "conflict"),
+            ServiceError::Conflict(_) | ServiceError::Stale(_) => PageError::new(StatusCode::CONFLICT, "conflict"),
             ServiceError::Throttled => PageError::new(StatusCode::TOO_MANY_REQUESTS, "throttled"),
             ServiceError::Storage(e) => {
                 tracing::error!(error = %e, "storage error");

@@ -3,6 +3,9 @@
 /// The message shown beside a field, for a field and a code. Field-specific wording first,
 /// then the general one.
 pub fn field_message(field: &str, code: &str) -> &'static str {
+    // A path into a document ("budget[2].year", "owner.contact_name") is looked up by its last name.
+    let last = field.rsplit('.').next().unwrap_or(field);
+    let field = last.split('[').next().unwrap_or(last);
     match (field, code) {
         ("email", "required") => "Ange e-postadress.",
         ("password", "required") => "Ange lösenord.",

@@ -2,6 +2,7 @@
 //! transaction. Handlers call these; these call storage.
 
 pub mod accounts;
+pub mod applications;
 pub mod audit;
 pub mod demo;
 pub mod members;
@@ -13,13 +14,14 @@ use crate::storage::StorageError;
 /// One field's problem, named by a stable code; the Swedish text for it lives in the HTTP layer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldError {
-    pub field: &'static str,
+    /// The field's name, or its path in a nested document (`budget[2].year`).
+    pub field: String,
     pub code: &'static str,
 }
 
 impl FieldError {
-    pub fn new(field: &'static str, code: &'static str) -> Self {
-        Self { field, code }
+    pub fn new(field: impl Into<String>, code: &'static str) -> Self {
+        Self { field: field.into(), code }
     }
 }
 
@@ -69,6 +71,9 @@ pub enum ServiceError {
     /// The state of the object does not allow this now.
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// Someone else changed the object since the caller read it; these fields differ.
+    #[error("stale")]
+    Stale(Vec<crate::domain::application::FieldChange>),
     /// Too many failed logins; try again later.
     #[error("throttled")]
     Throttled,

@@ -3,6 +3,7 @@
 //! transaction belongs to, through [`on_backend!`]. What the backends do differently stays in
 //! this module.
 
+pub mod applications;
 pub mod audit;
 pub mod members;
 pub mod migrations;

@@ -69,6 +69,10 @@ both! {
         assert!(html.contains("<a href=\"#population_year\">Ange ett år mellan 1900 och 2200.</a>"));
         assert!(html.contains("id=\"population\" name=\"population\" type=\"text\" value=\"5\""));
         assert!(html.contains("value=\"212000-0275\""), "what was typed is kept");
+        // Population for a region is refused, and the error points at the population field.
+        let r = admin.post(&path, &[("name", "Region X"), ("org_number", "232100-0024"), ("party_kind", "region"), ("population_year", "2021"), ("population", "5")]).await;
+        let html = r.text().await.unwrap();
+        assert!(html.contains("<a href=\"#population\">Folkmängd anges bara för kommuner.</a>"), "{html}");
         assert_eq!(app.count("SELECT COUNT(*) FROM members").await, before);
         let r = admin.post(&path, &[("name", "Sala kommun"), ("org_number", "212000-2072"), ("party_kind", "kommun"), ("population_year", "2021"), ("population", "22 945")]).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);

@@ -182,14 +182,20 @@ pub async fn member_submit(
             Ok(Redirect::to(&format!("/medlemmar?forbund={}&meddelande=member_created", association.id))
                 .into_response())
         }
-        Err(ServiceError::Invalid(fields)) => Ok(member_page(
-            &p,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            association.id,
-            association.name,
-            f,
-            FormErrors::from_fields(&fields),
-        )),
+        Err(ServiceError::Invalid(mut fields)) => {
+            // The service names the population list; the form has one population field.
+            for e in fields.iter_mut().filter(|e| e.field == "populations") {
+                e.field = "population".into();
+            }
+            Ok(member_page(
+                &p,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                association.id,
+                association.name,
+                f,
+                FormErrors::from_fields(&fields),
+            ))
+        }
         Err(e) => Err(e.into()),
     }
 }

@@ -112,7 +112,7 @@ impl FormErrors {
         for f in fields {
             // One message per field: the first problem is the one to fix first.
             if !items.iter().any(|i| i.field == f.field) {
-                items.push(ShownError { field: f.field.to_string(), message: field_message(f.field, f.code) });
+                items.push(ShownError { field: f.field.to_string(), message: field_message(&f.field, f.code) });
             }
         }
         FormErrors { items }
