@@ -163,6 +163,7 @@ async fn main() -> anyhow::Result<()> {
             secure_cookies: false,
             public_origin: None,
             trust_forwarded_for: false,
+            max_attachment_bytes: 20 * 1024 * 1024,
         }),
         metrics: Arc::default(),
     };

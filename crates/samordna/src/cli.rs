@@ -81,6 +81,9 @@ pub struct ServeArgs {
     /// Take client addresses from X-Forwarded-For (only behind a proxy you control).
     #[arg(long, env = "SAMORDNA_TRUST_FORWARDED_FOR")]
     pub trust_forwarded_for: bool,
+    /// The largest attachment accepted, in megabytes.
+    #[arg(long, env = "SAMORDNA_MAX_ATTACHMENT_MB", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=500))]
+    pub max_attachment_mb: u64,
     /// End a session after this many minutes without use.
     #[arg(long, env = "SAMORDNA_SESSION_IDLE_MINUTES", default_value_t = 30, value_parser = clap::value_parser!(i64).range(1..=1440))]
     pub session_idle_minutes: i64,
@@ -296,14 +299,16 @@ async fn serve(url: &DatabaseUrl, args: ServeArgs) -> anyhow::Result<ExitCode> {
         secure_cookies: secure,
         public_origin: args.public_url.as_ref().map(|u| u.origin().ascii_serialization()),
         trust_forwarded_for: args.trust_forwarded_for,
+        max_attachment_bytes: (args.max_attachment_mb * 1024 * 1024) as usize,
     };
     let state = AppState { db: db.clone(), config: Arc::new(config), metrics: Arc::default() };
     let cleanup = tokio::spawn(cleanup_sessions(db.clone(), state.config.auth.clone()));
 
+    let stop = shutdown_signal()?;
     let shown = args.public_url.as_ref().map(|u| u.to_string()).unwrap_or_else(|| format!("http://{address}"));
     println!("Samordna is running at {shown}");
     tracing::info!(%address, database = %url, "listening");
-    http::serve(listener, state, shutdown_signal()).await?;
+    http::serve(listener, state, stop).await?;
     cleanup.abort();
     db.close().await;
     tracing::info!("stopped");
@@ -334,24 +339,27 @@ async fn cleanup_sessions(db: Db, policy: AuthPolicy) {
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Listens for SIGTERM and SIGINT from the moment it is called, so a signal that arrives while
+/// the server starts is not lost (nor kills the process before it can finish cleanly).
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut terminate = signal(SignalKind::terminate())?;
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        Ok(async move {
+            tokio::select! {
+                _ = terminate.recv() => {},
+                _ = interrupt.recv() => {},
             }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = terminate => {},
+            tracing::info!("shutting down; finishing requests in flight");
+        })
     }
-    tracing::info!("shutting down; finishing requests in flight");
+    #[cfg(not(unix))]
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("shutting down; finishing requests in flight");
+        })
+    }
 }

@@ -282,7 +282,8 @@ impl ApplicationContent {
 
     /// The rules for signing and submitting: every mandatory field (*) of the template filled in,
     /// and the parties as the law asks (at least two kinds; several kommuner are one party).
-    pub fn check_complete(&self, members: &[MemberInfo], agreement_version: i64) -> Vec<RuleError> {
+    /// `agreement_version` is the association's agreement text in force, if it has one.
+    pub fn check_complete(&self, members: &[MemberInfo], agreement_version: Option<i64>) -> Vec<RuleError> {
         let mut e = self.check_always(members);
         if self.name.trim().is_empty() {
             err(&mut e, "name", "required");
@@ -343,7 +344,7 @@ impl ApplicationContent {
         if self.anchoring.discussed.is_none() {
             err(&mut e, "anchoring.discussed", "required");
         }
-        if self.agreement_accepted_version != Some(agreement_version) {
+        if agreement_version.is_some() && self.agreement_accepted_version != agreement_version {
             err(&mut e, "agreement_accepted_version", "agreement_not_accepted");
         }
         e
@@ -543,7 +544,7 @@ mod tests {
     #[test]
     fn jobbcentrum_is_complete_and_sums_to_4_2_million() {
         let app = jobbcentrum();
-        assert_eq!(app.check_complete(&members(), 1), vec![]);
+        assert_eq!(app.check_complete(&members(), Some(1)), vec![]);
         let s = app.budget_summary();
         assert_eq!(s.overall.requested, Money::from_kronor(4_200_000));
         assert_eq!(s.overall.own_financing, Money::ZERO);
@@ -591,7 +592,7 @@ mod tests {
         let mut app = jobbcentrum();
         app.partners = vec![PartyContact { member_id: HEBY, ..Default::default() }];
         app.budget.retain(|r| r.member_id == ENKOPING);
-        assert_eq!(codes(&app.check_complete(&members(), 1)), [("partners".to_string(), "too_few_party_kinds")]);
+        assert_eq!(codes(&app.check_complete(&members(), Some(1))), [("partners".to_string(), "too_few_party_kinds")]);
     }
 
     #[test]
@@ -626,7 +627,7 @@ mod tests {
     fn a_draft_may_be_incomplete_but_not_wrong() {
         let draft = ApplicationContent { name: "Idé".into(), ..Default::default() };
         assert_eq!(draft.check_always(&members()), vec![]);
-        let c = codes(&draft.check_complete(&members(), 1));
+        let c = codes(&draft.check_complete(&members(), Some(1)));
         for field in [
             "owner.member_id",
             "partners",
@@ -648,7 +649,7 @@ mod tests {
     fn the_agreement_must_be_accepted_in_its_current_version() {
         let app = jobbcentrum();
         assert_eq!(
-            codes(&app.check_complete(&members(), 2)),
+            codes(&app.check_complete(&members(), Some(2))),
             [("agreement_accepted_version".to_string(), "agreement_not_accepted")]
         );
     }

@@ -38,6 +38,8 @@ pub struct HttpConfig {
     pub public_origin: Option<String>,
     /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// The largest attachment accepted, in bytes.
+    pub max_attachment_bytes: usize,
 }
 
 impl HttpConfig {
@@ -52,7 +54,7 @@ impl HttpConfig {
 
 /// The whole application as one router.
 pub fn router(state: AppState) -> Router {
-    let (api_router, openapi) = api::router().split_for_parts();
+    let (api_router, openapi) = api::router(state.config.max_attachment_bytes).split_for_parts();
     let openapi = Arc::new(openapi);
     Router::new()
         .merge(pages::router())

@@ -85,6 +85,21 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
     if let Some(sent) = request.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()) {
         return if constant_time_eq(sent, &expected) { next.run(request).await } else { refuse(&path) };
     }
+    // A file upload from a page cannot set a header: its form carries the token in its address.
+    let is_multipart = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if is_multipart {
+        let sent = request.uri().query().and_then(|q| {
+            url::form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "csrf_token").map(|(_, v)| v.into_owned())
+        });
+        return match sent {
+            Some(sent) if constant_time_eq(&sent, &expected) => next.run(request).await,
+            _ => refuse(&path),
+        };
+    }
     let is_form = request
         .headers()
         .get(header::CONTENT_TYPE)

@@ -187,7 +187,7 @@ pub async fn get(db: &Db, p: &Principal, id: i64) -> ServiceResult<ApplicationVi
     let versions = store::versions(&mut tx, id).await?;
     let agreement = store::current_agreement(&mut tx, row.association_id).await?;
     tx.commit().await?;
-    let incomplete = content.check_complete(&member_infos(&members), agreement.as_ref().map(|a| a.0).unwrap_or(0));
+    let incomplete = content.check_complete(&member_infos(&members), agreement.as_ref().map(|a| a.0));
     Ok(ApplicationView {
         row,
         status,
@@ -333,7 +333,7 @@ pub async fn sign(db: &Db, p: &Principal, id: i64, member_id: i64) -> ServiceRes
     }
     let content = parse_content(&row)?;
     let members = member_store::list_members(&mut tx, row.association_id).await?;
-    let agreement = store::current_agreement(&mut tx, row.association_id).await?.map(|a| a.0).unwrap_or(0);
+    let agreement = store::current_agreement(&mut tx, row.association_id).await?.map(|a| a.0);
     let errors = content.check_complete(&member_infos(&members), agreement);
     if !errors.is_empty() {
         return Err(rule_errors(errors));

@@ -54,6 +54,28 @@ const USERS: &[(&str, &str, Role, Option<&str>)] = &[
     ("deltagaransvarig.af@example.org", "Ali Karimi", Role::CaseWorker, Some("Arbetsförmedlingen")),
 ];
 
+/// The fixed agreement text of the association's application template (seed 002), which every
+/// applicant accepts as it stands.
+pub const AGREEMENT_TEXT: &str = "Lagar och förordningar
+
+Insatsägarna är verksamhetsansvariga och har det fulla ansvaret för att gällande lagar, förordningar, föreskrifter och egna styrdokument, vilka på något sätt berör uppdraget enligt denna ansökan, följs. Åtagandet inkluderar att följa tillämpliga och gällande styrdokument inom förbundet.
+
+Arbetsgivaransvar
+
+Personal som arbetar i insatsen är fortsatt anställda av berörd medlemsorganisation som också har kvar det fullständiga arbetsgivaransvaret.
+
+Information från insatsen
+
+Vid ett beviljande av insatsen ska insatsen löpande lämna information om sin verksamhet enligt de sätt som Samordningsförbundet meddelar. Viktiga förändringar i insatsen ska avvikelserapporteras i särskild ordning.
+
+Kostnader
+
+De i beslut beviljade medlen utgör ett maxbelopp, och grund för ersättning är faktisk upparbetade kostnader. Styrelsens beslut om finansiering av samverkansinsatser gäller under förutsättning att förbundet beviljas medel från medlemsorganisationerna framöver.
+
+Underskrifter
+
+Inför behandling av Samordningsförbundets arbetsutskott/styrelse för beslut ska samtliga parters behöriga beslutsfattare ha skrivit under och ställt sig bakom ansökan. I och med underskrifterna och ett därpå följande positivt beslut från Samordningsförbundets styrelse har ett åtagande från insatsägarna, både gentemot varandra och mot Samordningsförbundet, att uppfylla denna plan inom de beskrivna ramarna överenskommits.";
+
 pub struct DemoUser {
     pub email: &'static str,
     pub role: Role,
@@ -124,6 +146,7 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> ServiceResult<Option
         };
         user_store::add_role(&mut tx, user_id, *role, association_id, member_id, now).await?;
     }
+    crate::storage::applications::insert_agreement(&mut tx, association, AGREEMENT_TEXT, now).await?;
     Event::new(&Actor::command_line(), Action::DemoLoad)
         .association(association)
         .object("association", association)

@@ -3,6 +3,7 @@
 mod support;
 
 mod api;
+mod applications;
 mod audit;
 mod auth;
 mod cli;

@@ -124,6 +124,7 @@ impl TestApp {
                 secure_cookies: false,
                 public_origin: None,
                 trust_forwarded_for: false,
+                max_attachment_bytes: 2 * 1024 * 1024,
             }),
             metrics: Arc::default(),
         };
@@ -296,6 +297,10 @@ impl Api {
 
     pub async fn post(&self, path: &str, body: &serde_json::Value) -> Response {
         self.client.post(format!("{}{path}", self.base)).bearer_auth(&self.token).json(body).send().await.unwrap()
+    }
+
+    pub async fn put(&self, path: &str, body: &serde_json::Value) -> Response {
+        self.client.put(format!("{}{path}", self.base)).bearer_auth(&self.token).json(body).send().await.unwrap()
     }
 }
 

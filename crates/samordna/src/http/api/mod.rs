@@ -1,5 +1,6 @@
 //! The JSON API under /api/v1. Its OpenAPI 3.1 document is generated from these handlers.
 
+pub mod applications;
 mod members;
 mod users;
 
@@ -51,11 +52,23 @@ impl Modify for SecuritySchemes {
     }
 }
 
-pub fn router() -> OpenApiRouter<AppState> {
+pub fn router(max_attachment_bytes: usize) -> OpenApiRouter<AppState> {
+    // Uploads may be as large as an attachment may be (plus the multipart framing); nothing else.
+    let uploads = OpenApiRouter::new()
+        .routes(routes!(applications::upload))
+        .layer(axum::extract::DefaultBodyLimit::max(max_attachment_bytes + 64 * 1024));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(users::me))
         .routes(routes!(members::list, members::create))
         .routes(routes!(users::list))
+        .routes(routes!(applications::create, applications::list))
+        .routes(routes!(applications::get, applications::update))
+        .routes(routes!(applications::sign))
+        .routes(routes!(applications::submit))
+        .routes(routes!(applications::request_completion))
+        .routes(routes!(applications::versions))
+        .routes(routes!(applications::download))
+        .merge(uploads)
 }
 
 /// A JSON body whose rejections are problem+json like every other API error.
