@@ -105,6 +105,9 @@ pub async fn sign_and_submit(app: &TestApp, a: &Applicants, id: &Value) -> Value
     r.json().await.unwrap()
 }
 
+/// A change to an application's content, for the table of rules.
+type Change = Box<dyn Fn(&mut Value)>;
+
 async fn expect_problem(r: reqwest::Response, status: StatusCode) -> Value {
     assert_eq!(r.status(), status);
     assert_eq!(r.headers()["content-type"], "application/problem+json");
@@ -139,7 +142,7 @@ both! {
         let id = saved["id"].clone();
         let lock = saved["lock_version"].clone();
         let heby = member(&app, "Heby kommun").await;
-        let cases: Vec<(&str, Box<dyn Fn(&mut Value)>, &str, &str)> = vec![
+        let cases: Vec<(&str, Change, &str, &str)> = vec![
             ("unknown partner", Box::new(|c: &mut Value| c["partners"][0]["member_id"] = json!(999999)), "partners[0].member_id", "member_unknown"),
             ("end before start", Box::new(|c: &mut Value| { c["end_date"] = json!("2017-12-31"); c["budget"] = json!([]); c["last_intake_date"] = Value::Null; }), "end_date", "end_before_start"),
             ("last intake after end", Box::new(|c: &mut Value| c["last_intake_date"] = json!("2021-01-15")), "last_intake_date", "last_intake_outside_period"),
