@@ -57,7 +57,7 @@ pub fn router(state: AppState) -> Router {
     let (api_router, openapi) = api::router(state.config.max_attachment_bytes).split_for_parts();
     let openapi = Arc::new(openapi);
     Router::new()
-        .merge(pages::router())
+        .merge(pages::router(state.config.max_attachment_bytes))
         .merge(api_router)
         .route(
             "/api/v1/openapi.json",

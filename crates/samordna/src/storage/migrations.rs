@@ -26,6 +26,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0002_applications.sql"),
         postgres: include_str!("../../migrations/postgres/0002_applications.sql"),
     },
+    Migration {
+        version: 3,
+        name: "audit_filter_index",
+        sqlite: include_str!("../../migrations/sqlite/0003_audit_filter_index.sql"),
+        postgres: include_str!("../../migrations/postgres/0003_audit_filter_index.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

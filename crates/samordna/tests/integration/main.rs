@@ -3,6 +3,7 @@
 mod support;
 
 mod api;
+mod application_pages;
 mod applications;
 mod audit;
 mod auth;

@@ -3,6 +3,8 @@
 
 mod account;
 mod admin;
+mod application_form;
+mod applications;
 mod audit;
 mod login;
 mod public;
@@ -21,8 +23,13 @@ use crate::domain::role::Role;
 use crate::service::principal::Principal;
 use crate::service::FieldError;
 
-pub fn router() -> Router<AppState> {
+pub fn router(max_attachment_bytes: usize) -> Router<AppState> {
+    // Uploads may be as large as an attachment may be; every other form stays small.
+    let uploads = Router::new()
+        .route("/ansokningar/{id}/bilagor", post(applications::upload))
+        .layer(axum::extract::DefaultBodyLimit::max(max_attachment_bytes + 64 * 1024));
     Router::new()
+        .merge(uploads)
         .route("/", get(public::home))
         .route("/logga-in", get(login::form).post(login::submit))
         .route("/logga-ut", post(login::logout))
@@ -32,6 +39,17 @@ pub fn router() -> Router<AppState> {
         .route("/anvandare", get(admin::users))
         .route("/anvandare/ny", get(admin::user_form).post(admin::user_submit))
         .route("/granskningslogg", get(audit::page))
+        .route("/ansokningar", get(applications::office_list))
+        .route("/mina-ansokningar", get(applications::my_list))
+        .route("/ansokningar/ny", get(applications::new_form).post(applications::create))
+        .route("/ansokningar/{id}", get(applications::view))
+        .route("/ansokningar/{id}/redigera", get(applications::edit_form).post(applications::save))
+        .route("/ansokningar/{id}/underteckna", post(applications::sign))
+        .route("/ansokningar/{id}/lamna-in", post(applications::submit))
+        .route("/ansokningar/{id}/komplettering", post(applications::request_completion))
+        .route("/ansokningar/{id}/versioner", get(applications::versions))
+        .route("/ansokningar/{id}/utskrift", get(applications::print))
+        .route("/ansokningar/{id}/bilagor/{attachment}", get(applications::download))
         .route("/tillganglighet", get(public::accessibility))
         .route("/static/{file}", get(public::asset))
 }
@@ -57,6 +75,12 @@ impl Layout {
     pub fn for_user(title: impl Into<String>, p: &Principal, current: &str) -> Layout {
         let mut nav = vec![("/", "Start")];
         if !p.must_change_password {
+            if applications::is_applicant(p) {
+                nav.push(("/mina-ansokningar", "Mina ansökningar"));
+            }
+            if applications::is_office(p) {
+                nav.push(("/ansokningar", "Ansökningar"));
+            }
             if p.is_system_admin() || !p.association_ids().is_empty() {
                 nav.push(("/medlemmar", "Medlemmar"));
             }
@@ -122,12 +146,12 @@ impl FormErrors {
         self.items.is_empty()
     }
 
-    pub fn has(&self, field: &str) -> bool {
-        self.items.iter().any(|i| i.field == field)
+    pub fn has(&self, field: impl AsRef<str>) -> bool {
+        self.items.iter().any(|i| i.field == field.as_ref())
     }
 
-    pub fn get(&self, field: &str) -> Option<&'static str> {
-        self.items.iter().find(|i| i.field == field).map(|i| i.message)
+    pub fn get(&self, field: impl AsRef<str>) -> Option<&'static str> {
+        self.items.iter().find(|i| i.field == field.as_ref()).map(|i| i.message)
     }
 }
 
