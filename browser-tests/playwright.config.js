@@ -43,6 +43,8 @@ module.exports = defineConfig({
   reporter: [["list"]],
   use: {
     launchOptions: {
+      // On Linux Chromium takes its interface language, and so the layout of date fields, from here.
+      env: { ...process.env, LANGUAGE: "sv", LANG: "sv_SE.UTF-8" },
       executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
       args: [
         "--no-sandbox",
@@ -52,6 +54,8 @@ module.exports = defineConfig({
         "--disable-background-networking",
         "--disable-component-update",
         "--disable-sync",
+        // Swedish date fields (year, month, day), as the users have them.
+        "--lang=sv-SE",
       ],
     },
     locale: "sv-SE",

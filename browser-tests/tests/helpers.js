@@ -5,23 +5,34 @@ const PASSWORD = "demo-losenord-2026";
 
 /** Fails with the list of violations when axe-core finds any WCAG 2.1 A or AA problem. */
 async function expectAccessible(page, label) {
-  const results = await new AxeBuilder({ page })
-    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"])
-    .analyze();
+  // A key press may have started a navigation: check the page it leads to.
+  let results;
+  for (let attempt = 0; ; attempt++) {
+    await page.waitForLoadState("load");
+    try {
+      results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+      break;
+    } catch (e) {
+      if (attempt >= 3 || !String(e).includes("Execution context was destroyed")) throw e;
+    }
+  }
   const summary = results.violations.map(
     (v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(" ")).join("\n    ")}`
   );
   expect(summary, `axe-core on ${label || page.url()}`).toEqual([]);
 }
 
-/** Presses Tab until the focused element matches the selector, as a keyboard user would. */
-async function tabTo(page, selector, { max = 40, backwards = false } = {}) {
+/**
+ * Presses Tab until the focus is on the target (a CSS or Playwright selector), as a keyboard user
+ * would, and checks that the focus is visible there.
+ */
+async function tabTo(page, selector, { max = 150, backwards = false } = {}) {
+  const target = page.locator(selector).first();
+  await target.waitFor({ state: "attached" });
   for (let i = 0; i < max; i++) {
     await page.keyboard.press(backwards ? "Shift+Tab" : "Tab");
-    const hit = await page.evaluate((sel) => document.activeElement && document.activeElement.matches(sel), selector);
-    if (hit) {
-      // Focus must be visible where it lands.
-      const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    if (await target.evaluate((el) => el === document.activeElement)) {
+      const outline = await target.evaluate((el) => getComputedStyle(el).outlineStyle);
       expect(outline, `visible focus on ${selector}`).not.toBe("none");
       return;
     }

@@ -20,6 +20,33 @@ pub fn field_message(field: &str, code: &str) -> &'static str {
     }
 }
 
+/// The Swedish name of a field of the application, as the template names its sections.
+pub fn application_field_label(path: &str) -> Option<&'static str> {
+    Some(match path {
+        "name" => "Insatsens namn",
+        "owner.member_id" => "Insatsägare",
+        "owner.contact_name" => "Kontaktperson hos insatsägaren",
+        "owner.contact_email" => "Kontaktpersonens e-post",
+        "partners" => "Samverkansparter",
+        "orientation" => "Inriktning",
+        "esf" => "Medfinansiering av ESF",
+        "purpose" => "Syfte",
+        "goals" => "Mål",
+        "background" => "Bakgrund och behov",
+        "start_date" => "Planerat startdatum",
+        "end_date" => "Planerat slutdatum",
+        "last_intake_date" => "Sista intagsdatum",
+        "target_group" => "Målgrupp",
+        "method" => "Metod",
+        "follow_up" => "Uppföljning och utvärdering",
+        "implementation" => "Implementering",
+        "budget" => "Budget",
+        "anchoring.discussed" => "Förankring",
+        "agreement_accepted_version" => "Överenskommelse",
+        _ => return None,
+    })
+}
+
 /// The message for a code on its own.
 pub fn message(code: &str) -> &'static str {
     match code {

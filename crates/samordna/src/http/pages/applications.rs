@@ -18,7 +18,7 @@ use crate::domain::time::{format_local, long_date};
 use crate::http::api::applications::{file_response, parse_sort, read_file};
 use crate::http::auth::PageUser;
 use crate::http::error::PageError;
-use crate::http::messages::field_message;
+use crate::http::messages::{application_field_label, field_message};
 use crate::http::AppState;
 use crate::service::applications::{self as service, ApplicationView, ListScope, Status};
 use crate::service::principal::Principal;
@@ -295,7 +295,7 @@ pub struct Shown {
     completion_requests: Vec<(String, String, String, bool)>,
     attachments: Vec<(i64, String, String, String)>,
     versions: Vec<(i64, String, String)>,
-    incomplete: Vec<(String, &'static str)>,
+    incomplete: Vec<(String, String)>,
     can_edit: bool,
     can_submit: bool,
     can_request_completion: bool,
@@ -435,7 +435,18 @@ fn shown(v: &ApplicationView) -> Shown {
             .iter()
             .map(|x| (x.version_no, format_local(x.submitted_at), x.submitted_by_name.clone()))
             .collect(),
-        incomplete: v.incomplete.iter().map(|e| (input_id(&e.field), field_message(&e.field, e.code))).collect(),
+        incomplete: v
+            .incomplete
+            .iter()
+            .map(|e| {
+                let message = field_message(&e.field, e.code);
+                let shown = match application_field_label(&e.field) {
+                    Some(label) => format!("{label}: {message}"),
+                    None => message.to_string(),
+                };
+                (input_id(&e.field), shown)
+            })
+            .collect(),
         can_edit: v.can_edit(),
         can_submit: v.can_submit(),
         can_request_completion: v.can_request_completion(),
