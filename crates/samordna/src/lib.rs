@@ -6,6 +6,7 @@
 //! PostgreSQL). [`domain`] holds the types, rules and calculations, free of I/O.
 
 pub mod cli;
+pub mod documents;
 pub mod domain;
 pub mod http;
 pub mod service;

@@ -78,6 +78,22 @@ async fn jobbcentrum_form(app: &TestApp, lock_version: &str) -> Vec<(String, Str
     f.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 
+/// The text of a PDF, as pdftotext (poppler-utils) reads it, with spaces made plain.
+fn pdf_text(bytes: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("a.pdf");
+    std::fs::write(&path, bytes).unwrap();
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(&path)
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap().replace('\u{a0}', " ");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 async fn post_pairs(s: &Session, path: &str, pairs: &[(String, String)]) -> reqwest::Response {
     let refs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     s.post(path, &refs).await
@@ -130,6 +146,24 @@ both! {
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
         let (status, _) = lead.page(&format!("/ansokningar/{id}/redigera")).await;
         assert_eq!(status, StatusCode::OK);
+        // The PDF holds the same text, in the template's order.
+        let r = officer.get(&format!("/ansokningar/{id}/pdf")).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        assert_eq!(r.headers()["content-type"], "application/pdf");
+        let text = pdf_text(&r.bytes().await.unwrap());
+        let order = [
+            "Jobbcentrum", "Insatsägare och samverkansparter", "Enköpings kommun", "Arbetsförmedlingen", "Syfte",
+            "Att motivera till och samordna aktiviteter för ungdomar.", "Mål", "Insatsmål", "Effektmål", "Bakgrund och behov",
+            "Planerad insatstid", "1 januari 2018 – 31 december 2020", "Målgrupp", "Jobbcentrum-Ung", "Metod",
+            "Uppföljning och utvärdering", "Implementering", "Budget", "Budgetsammanställning", "4 200 000 kr",
+            "Kostnader per år", "1 400 000 kr", "Förankring", "Överenskommelse", "Lagar och förordningar", "Underskrifter",
+        ];
+        let mut at = 0;
+        for needle in order {
+            let found = text[at..].find(needle).unwrap_or_else(|| panic!("{needle} after position {at} in:\n{text}"));
+            at += found;
+        }
+        assert!(text.contains(&format!("Diarienummer SUL {year}/0001")));
         let (_, print) = officer.page(&format!("/ansokningar/{id}/utskrift")).await;
         assert!(print.contains(&format!("Dnr SUL {year}/0001")));
         assert!(print.contains("Budgetsammanställning per part"));

@@ -863,3 +863,25 @@ pub async fn download(
     let (meta, bytes) = service::attachment(&state.db, &p, id, attachment).await?;
     Ok(file_response(&meta.filename, &meta.content_type, bytes))
 }
+
+/// The whole application as PDF/A, laid out like the template.
+pub async fn pdf(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    let v = service::get(&state.db, &p, id).await?;
+    let name = format!(
+        "Ansokan {}.pdf",
+        v.row.registration_number.clone().unwrap_or_else(|| v.content.name.clone()).replace('/', "-")
+    );
+    // Typesetting takes a few milliseconds of CPU: keep it off the request threads.
+    let bytes = tokio::task::spawn_blocking(move || crate::documents::application_pdf(&v))
+        .await
+        .map_err(|_| PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?
+        .map_err(|e| {
+            tracing::error!(error = %e, "the application could not be typeset");
+            PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
+        })?;
+    Ok(file_response(&name, "application/pdf", bytes))
+}

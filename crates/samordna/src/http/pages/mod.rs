@@ -49,6 +49,7 @@ pub fn router(max_attachment_bytes: usize) -> Router<AppState> {
         .route("/ansokningar/{id}/komplettering", post(applications::request_completion))
         .route("/ansokningar/{id}/versioner", get(applications::versions))
         .route("/ansokningar/{id}/utskrift", get(applications::print))
+        .route("/ansokningar/{id}/pdf", get(applications::pdf))
         .route("/ansokningar/{id}/bilagor/{attachment}", get(applications::download))
         .route("/tillganglighet", get(public::accessibility))
         .route("/static/{file}", get(public::asset))

@@ -1,0 +1,218 @@
+//! Documents made from the domain: Typst markup written here, typeset as PDF/A by the
+//! `samordna-documents` crate.
+
+use samordna_documents::{escape, string_literal};
+
+use crate::domain::application::{GoalKind, Orientation, Sums};
+use crate::domain::rich_text::{parse, Block};
+use crate::domain::time::{format_local, long_date};
+use crate::service::applications::ApplicationView;
+
+/// A formatted text (paragraphs and lists) as Typst markup.
+fn rich(text: &str) -> String {
+    if text.trim().is_empty() {
+        return "–\n\n".into();
+    }
+    let mut out = String::new();
+    for block in parse(text) {
+        match block {
+            Block::Paragraph(p) => {
+                out.push_str(&escape(&p));
+                out.push_str("\n\n");
+            }
+            Block::List(items) => {
+                for item in items {
+                    out.push_str("- ");
+                    out.push_str(&escape(&item));
+                    out.push('\n');
+                }
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+fn cell(text: &str) -> String {
+    format!("[{}]", escape(text))
+}
+
+fn money_row(label: &str, s: Sums) -> String {
+    [label.to_string(), s.requested.to_string(), s.own_financing.to_string(), s.total.to_string()]
+        .iter()
+        .map(|t| cell(t))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The whole application as the association's template lays it out: the same sections in the
+/// same order, the budget summary, the agreement and the signatures.
+pub fn application_markup(v: &ApplicationView) -> String {
+    let c = &v.content;
+    let mut m = String::new();
+    let title = format!("Ansökan: {}", c.name);
+    m.push_str(&format!(
+        "#set document(title: {}, author: {})\n",
+        string_literal(&title),
+        string_literal(&v.association.name)
+    ));
+    m.push_str("#set text(lang: \"sv\", region: \"SE\", size: 10.5pt)\n");
+    m.push_str("#set page(paper: \"a4\", margin: (x: 2.2cm, y: 2.4cm), numbering: \"1 (1)\")\n");
+    m.push_str("#set par(justify: false)\n");
+    m.push_str("#set table(stroke: 0.5pt, inset: 5pt)\n");
+    m.push_str("#show table: set text(size: 9pt)\n");
+    m.push_str(&format!("{}\n\n", escape(&v.association.name)));
+    m.push_str(&format!("= {}\n\n", escape(&c.name)));
+    m.push_str("Ansökan om medel för samverkansinsats");
+    if let Some(n) = &v.row.registration_number {
+        m.push_str(&format!(" · Diarienummer {}", escape(n)));
+    }
+    if let Some(r) = v.row.received_at {
+        m.push_str(&format!(" · Inkommen {}", escape(&format_local(r))));
+    }
+    m.push_str("\n\n");
+
+    m.push_str("== Insatsägare och samverkansparter\n\n");
+    m.push_str("#table(columns: (auto, 1fr, 1fr, 1.6fr),\n  table.header([*Roll*], [*Organisation*], [*Kontaktperson*], [*E-post*]),\n");
+    let mut parties = vec![("Insatsägare", &c.owner)];
+    parties.extend(c.partners.iter().map(|p| ("Samverkanspart", p)));
+    for (role, p) in &parties {
+        m.push_str(&format!(
+            "  {}, {}, {}, {},\n",
+            cell(role),
+            cell(&v.member_name(p.member_id)),
+            cell(&p.contact_name),
+            cell(&p.contact_email)
+        ));
+    }
+    m.push_str(")\n\n");
+    let orientation = match c.orientation {
+        Some(Orientation::Individual) => "Individinriktad",
+        Some(Orientation::Structural) => "Strukturövergripande",
+        None => "–",
+    };
+    let esf = match c.esf {
+        Some(true) => "Ja",
+        Some(false) => "Nej",
+        None => "–",
+    };
+    m.push_str(&format!("Inriktning: {}. Medfinansierad av ESF: {}.\n\n", escape(orientation), escape(esf)));
+
+    m.push_str("== Syfte\n\n");
+    m.push_str(&rich(&c.purpose));
+    m.push_str("== Mål\n\n");
+    let mut groups: Vec<(Option<usize>, String)> = vec![(None, "Hela insatsen".into())];
+    groups.extend(c.parts.iter().enumerate().map(|(i, p)| (Some(i), p.name.clone())));
+    for (part, heading) in groups {
+        let of = |kind: GoalKind| c.goals.iter().filter(|g| g.part == part && g.kind == kind).collect::<Vec<_>>();
+        let (output, outcome) = (of(GoalKind::Output), of(GoalKind::Outcome));
+        if output.is_empty() && outcome.is_empty() {
+            continue;
+        }
+        m.push_str(&format!("=== {}\n\n", escape(&heading)));
+        for (label, goals) in [("Insatsmål", output), ("Effektmål", outcome)] {
+            if !goals.is_empty() {
+                m.push_str(&format!("*{label}:*\n"));
+                for g in goals {
+                    m.push_str(&format!("- {}\n", escape(&g.text)));
+                }
+                m.push('\n');
+            }
+        }
+    }
+    m.push_str("== Bakgrund och behov\n\n");
+    m.push_str(&rich(&c.background));
+    m.push_str("== Planerad insatstid\n\n");
+    let period = match (c.start_date, c.end_date) {
+        (Some(s), Some(e)) => format!("{} – {}", long_date(s), long_date(e)),
+        _ => "–".into(),
+    };
+    m.push_str(&format!("Insatstid: {}\n\n", escape(&period)));
+    if let Some(last) = c.last_intake_date {
+        m.push_str(&format!("Sista intagsdatum: {}\n\n", escape(&long_date(last))));
+    }
+    m.push_str("== Målgrupp\n\n");
+    m.push_str(&rich(&c.target_group));
+    for p in &c.parts {
+        m.push_str(&format!("=== {}\n\n", escape(&p.name)));
+        m.push_str(&rich(&p.target_group));
+        if let Some(n) = p.participants_per_year {
+            m.push_str(&format!("Planerat antal deltagare: {n} per år.\n\n"));
+        }
+    }
+    for (heading, text) in
+        [("Metod", &c.method), ("Uppföljning och utvärdering", &c.follow_up), ("Implementering", &c.implementation)]
+    {
+        m.push_str(&format!("== {heading}\n\n"));
+        m.push_str(&rich(text));
+    }
+
+    m.push_str("== Budget\n\n=== Budgetsammanställning\n\n");
+    let summary = c.budget_summary();
+    m.push_str("#table(columns: (1fr, auto, auto, auto), align: (left, right, right, right),\n  table.header([*Part*], [*Att rekvirera från förbundet*], [*Egenfinansiering*], [*Totalt*]),\n");
+    for (member, sums) in &summary.per_party {
+        m.push_str(&format!("  {},\n", money_row(&v.member_name(*member), *sums)));
+    }
+    m.push_str(&format!("  {},\n)\n\n", money_row("Summa", summary.overall)));
+    m.push_str("=== Kostnader per år\n\n");
+    m.push_str("#table(columns: (1fr, auto, auto, auto), align: (left, right, right, right),\n  table.header([*År*], [*Att rekvirera från förbundet*], [*Egenfinansiering*], [*Totalt*]),\n");
+    for (year, sums) in &summary.per_year {
+        m.push_str(&format!("  {},\n", money_row(&year.to_string(), *sums)));
+    }
+    m.push_str(")\n\n");
+    if !c.budget_comment.trim().is_empty() {
+        m.push_str(&rich(&c.budget_comment));
+    }
+
+    m.push_str("== Förankring\n\n");
+    let discussed = match (c.anchoring.discussed, c.anchoring.date) {
+        (Some(true), Some(d)) => format!("Ja, {}", long_date(d)),
+        (Some(true), None) => "Ja".into(),
+        (Some(false), _) => "Nej".into(),
+        (None, _) => "–".into(),
+    };
+    m.push_str(&format!(
+        "Har ansökan diskuterats i aktuell LOKUS-grupp eller i den strategiska utvecklingsgruppen? {}\n\n",
+        escape(&discussed)
+    ));
+    if !c.anchoring.comment.trim().is_empty() {
+        m.push_str(&rich(&c.anchoring.comment));
+    }
+
+    m.push_str("== Överenskommelse\n\n");
+    if let Some((_, body)) = &v.agreement {
+        m.push_str(&rich(body));
+    }
+    let accepted =
+        c.agreement_accepted_version.is_some() && c.agreement_accepted_version == v.agreement.as_ref().map(|a| a.0);
+    m.push_str(if accepted {
+        "*Sökande har godkänt överenskommelsen.*\n\n"
+    } else {
+        "*Överenskommelsen är inte godkänd.*\n\n"
+    });
+
+    m.push_str("== Underskrifter\n\n");
+    m.push_str("#table(columns: (auto, 1fr, 1fr),\n  table.header([*Roll*], [*Organisation*], [*Underskrift*]),\n");
+    for (role, p) in &parties {
+        let signed = v
+            .signed_by(p.member_id)
+            .map(|s| format!("{}, {}", s.signer_name, format_local(s.signed_at)))
+            .unwrap_or_else(|| "Inte underskriven".into());
+        m.push_str(&format!("  {}, {}, {},\n", cell(role), cell(&v.member_name(p.member_id)), cell(&signed)));
+    }
+    m.push_str(")\n\n");
+    m.push_str("== Bilagor\n\n");
+    if v.attachments.is_empty() {
+        m.push_str("Inga bilagor.\n");
+    } else {
+        for a in &v.attachments {
+            m.push_str(&format!("- {}\n", escape(&a.filename)));
+        }
+    }
+    m
+}
+
+/// The application as a PDF/A document.
+pub fn application_pdf(v: &ApplicationView) -> Result<Vec<u8>, samordna_documents::DocumentError> {
+    samordna_documents::pdf(&application_markup(v), crate::domain::time::now())
+}
