@@ -51,6 +51,12 @@ test("an application is written, signed and submitted with the keyboard alone", 
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Redigera ansökan");
   await expectAccessible(page, "application form");
 
+  // The draft saves itself after a pause (shortened here from 20 seconds).
+  await page.locator("form[data-autosave]").evaluate((f) => f.setAttribute("data-autosave-ms", "300"));
+  await type(page, "#background", "Personer som står långt från arbetsmarknaden.");
+  await expect(page.locator("#autosave-status")).toContainText("Utkastet sparades automatiskt");
+  await page.locator("form[data-autosave]").evaluate((f) => f.setAttribute("data-autosave-ms", "600000"));
+
   // A mistake first: an amount that is not an amount.
   await type(page, "#budget_0_year", "2018");
   await type(page, "#budget_0_requested", "mycket");
@@ -86,10 +92,28 @@ test("an application is written, signed and submitted with the keyboard alone", 
   await page.keyboard.press("ArrowDown");
   await expect(page.locator("#goal_1_kind")).toHaveValue("outcome");
   await type(page, "#goal_1_text", "100 % av de avslutade har en förankrad fortsatt planering.");
-  await type(page, "#background", "Personer som står långt från arbetsmarknaden.");
   await typeDate(page, "#start_date", "2018-01-01");
   await typeDate(page, "#end_date", "2020-12-31");
   await type(page, "#target_group", "16–65 år som varken arbetar eller studerar.");
+  // Both parts of seed 002, with their planned volumes.
+  await type(page, "#part_0_name", "Jobbcentrum-Ung");
+  await type(page, "#part_0_target_group", "Ungdomar 16-29 år som varken arbetar eller studerar.");
+  await type(page, "#part_0_participants_per_year", "30");
+  await tabTo(page, 'button[name="add"][value="part"]');
+  await page.keyboard.press("Enter");
+  await expect(page.locator("#part_1_name")).toBeVisible();
+  await type(page, "#part_1_name", "Jobbcentrum-Rehabilitering");
+  await type(page, "#part_1_target_group", "Personer över 30 som varken arbetar eller studerar.");
+  await type(page, "#part_1_participants_per_year", "40");
+  // The budget: 1,4 mkr a year for three years, written three ways.
+  await tabTo(page, 'button[name="add"][value="budget"]');
+  await page.keyboard.press("Enter");
+  await type(page, "#budget_1_year", "2019");
+  await type(page, "#budget_1_requested", "1 400 000");
+  await tabTo(page, 'button[name="add"][value="budget"]');
+  await page.keyboard.press("Enter");
+  await type(page, "#budget_2_year", "2020");
+  await type(page, "#budget_2_requested", "1400000 kr");
   await type(page, "#method", "Individuell handlingsplan utifrån kartläggning.");
   await type(page, "#follow_up", "Rapportering till LOKUS-gruppen fyra gånger per år.");
   await type(page, "#implementation", "Det som visar sig framgångsrikt blir ordinarie verksamhet.");
@@ -101,7 +125,13 @@ test("an application is written, signed and submitted with the keyboard alone", 
   await page.keyboard.press("Enter");
   await expect(page.getByText("Ansökan är sparad.")).toBeVisible();
   await expect(page.getByText("Innan ansökan kan skrivas under")).toHaveCount(0);
-  await expect(page.getByRole("cell", { name: "1 400 000 kr" }).first()).toBeVisible();
+  const partySums = page.getByRole("table", { name: "Budgetsammanställning per part" });
+  await expect(partySums.getByRole("row", { name: /Summa/ })).toContainText("4 200 000 kr");
+  const years = page.getByRole("table", { name: "Kostnader per år" });
+  for (const year of ["2018", "2019", "2020"]) {
+    await expect(years.getByRole("row", { name: new RegExp(year) })).toContainText("1 400 000 kr");
+  }
+  await expect(page.getByRole("heading", { name: "Jobbcentrum-Rehabilitering" }).first()).toBeVisible();
   await expectAccessible(page, "complete application");
   await logoutWithKeyboard(page);
 

@@ -18,32 +18,42 @@
     }
   });
 
-  // Autosave of the application form: every 20 seconds after a change, the form is saved as it
-  // stands. The server answers 204 with the new lock version; anything else is left for the
-  // person to save by hand, where the page explains what went wrong.
+  // Autosave of the application form: once the form has changed and `data-autosave-ms` (20 s)
+  // have passed since the last save, the form is saved as it stands. The server answers 204 with
+  // the new lock version; anything else is left for the person to save by hand, where the page
+  // explains what went wrong.
   var form = document.querySelector("form[data-autosave='true']");
   if (form && window.fetch && window.URLSearchParams) {
     var status = document.getElementById("autosave-status");
     var dirty = false;
-    form.addEventListener("input", function () { dirty = true; });
-    form.addEventListener("change", function () { dirty = true; });
+    var saving = false;
+    var lastSave = Date.now();
+    var markDirty = function () { dirty = true; };
+    form.addEventListener("input", markDirty);
+    form.addEventListener("change", markDirty);
+    form.addEventListener("submit", function () { dirty = false; saving = true; });
     window.setInterval(function () {
-      if (!dirty) return;
+      var delay = parseInt(form.getAttribute("data-autosave-ms"), 10) || 20000;
+      if (!dirty || saving || Date.now() - lastSave < delay) return;
       dirty = false;
+      saving = true;
+      lastSave = Date.now();
       var body = new URLSearchParams(new FormData(form));
       body.set("autosave", "1");
+      var failed = function () {
+        status.textContent = "Utkastet kunde inte sparas automatiskt. Spara med knappen längst ned.";
+      };
       fetch(form.action, { method: "POST", body: body, credentials: "same-origin" }).then(function (response) {
+        saving = false;
         if (response.status === 204) {
           var version = response.headers.get("x-lock-version");
           if (version) form.querySelector("input[name='lock_version']").value = version;
           var now = new Date();
           status.textContent = "Utkastet sparades automatiskt kl. " + now.toLocaleTimeString("sv-SE", { hour: "2-digit", minute: "2-digit" }) + ".";
         } else {
-          status.textContent = "Utkastet kunde inte sparas automatiskt. Spara med knappen längst ned.";
+          failed();
         }
-      }).catch(function () {
-        status.textContent = "Utkastet kunde inte sparas automatiskt. Spara med knappen längst ned.";
-      });
-    }, 20000);
+      }).catch(function () { saving = false; failed(); });
+    }, 250);
   }
 })();

@@ -57,10 +57,11 @@ pub enum Action {
     ApplicationSubmit,
     ApplicationCompletionRequest,
     ApplicationAttachmentAdd,
+    AgreementPublish,
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 15] = [
         Action::Login,
         Action::Logout,
         Action::SessionExpired,
@@ -75,6 +76,7 @@ impl Action {
         Action::ApplicationSubmit,
         Action::ApplicationCompletionRequest,
         Action::ApplicationAttachmentAdd,
+        Action::AgreementPublish,
     ];
 
     pub fn code(self) -> &'static str {
@@ -93,6 +95,7 @@ impl Action {
             Action::ApplicationSubmit => "application.submit",
             Action::ApplicationCompletionRequest => "application.completion_request",
             Action::ApplicationAttachmentAdd => "application.attachment_add",
+            Action::AgreementPublish => "agreement.publish",
         }
     }
 
@@ -116,6 +119,7 @@ impl Action {
             Action::ApplicationSubmit => "Ansökan inlämnad",
             Action::ApplicationCompletionRequest => "Komplettering begärd",
             Action::ApplicationAttachmentAdd => "Bilaga tillagd",
+            Action::AgreementPublish => "Ny överenskommelsetext",
         }
     }
 }

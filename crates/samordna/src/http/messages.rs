@@ -16,6 +16,7 @@ pub fn field_message(field: &str, code: &str) -> &'static str {
         ("association_id", "required") => "Välj förbund.",
         ("member_id", "required") => "Välj medlemsorganisation för rollen.",
         ("current_password", "required") => "Ange ditt nuvarande lösenord.",
+        ("body", "required") => "Skriv överenskommelsens text.",
         _ => message(code),
     }
 }
@@ -85,6 +86,7 @@ pub fn message(code: &str) -> &'static str {
         "date_invalid_format" => "Ange datumet som åååå-mm-dd.",
         "number_invalid" => "Ange ett heltal.",
         "conflict_field" => "Någon annan har ändrat ansökan.",
+        "agreement_unchanged" => "Texten är densamma som den gällande.",
         "content_unreadable" => "Ansökan kan inte läsas. Kontakta förbundet.",
         "date_invalid" => "Ange datumet som åååå-mm-dd, till exempel 2026-11-22.",
         "user_unknown" => "Det finns ingen användare med den e-postadressen.",
@@ -135,6 +137,9 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "application_submitted" => "Ansökan är inlämnad och har fått ett diarienummer.",
         "completion_requested" => "Kompletteringen är begärd. Sökande kan nu ändra ansökan.",
         "attachment_added" => "Bilagan är tillagd.",
+        "agreement_published" => {
+            "Den nya överenskommelsetexten gäller nu. Sökande behöver godkänna den innan de skriver under."
+        }
         "idle" => "Du loggades ut eftersom du inte varit aktiv på en stund. Logga in igen.",
         "expired" => "Din inloggning har gått ut. Logga in igen.",
         _ => return None,

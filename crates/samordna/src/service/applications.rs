@@ -595,3 +595,35 @@ pub fn owner_choices(p: &Principal) -> Vec<(i64, String)> {
         .filter_map(|g| g.member_id.map(|m| (m, g.member_name.clone().unwrap_or_default())))
         .collect()
 }
+
+/// The association's agreement text in force: its version and text (None before the first).
+pub async fn agreement(db: &Db, p: &Principal, association_id: i64) -> ServiceResult<Option<(i64, String)>> {
+    if !p.can_see_association(association_id) {
+        return Err(ServiceError::NotFound);
+    }
+    let mut tx = db.read().await?;
+    let current = store::current_agreement(&mut tx, association_id).await?;
+    tx.commit().await?;
+    Ok(current)
+}
+
+/// Publishes a new version of the agreement text. Applicants then accept the new version before
+/// they can sign; what was accepted before stays recorded with the versions already submitted.
+pub async fn publish_agreement(db: &Db, p: &Principal, association_id: i64, body: &str) -> ServiceResult<i64> {
+    let admin = p.administer(association_id)?;
+    let mut v = super::Validation::default();
+    let body = v.text("body", body, 50_000);
+    v.finish()?;
+    let mut tx = db.write().await?;
+    if store::current_agreement(&mut tx, association_id).await?.is_some_and(|(_, current)| current == body) {
+        return Err(ServiceError::Invalid(vec![FieldError::new("body", "agreement_unchanged")]));
+    }
+    let version = store::insert_agreement(&mut tx, association_id, &body, time::now()).await?;
+    Event::new(&Actor::of(p, Some(admin.association_id)), Action::AgreementPublish)
+        .association(association_id)
+        .object("agreement_text", version)
+        .write(&mut tx)
+        .await?;
+    tx.commit().await?;
+    Ok(version)
+}

@@ -266,4 +266,37 @@ both! {
         let board = app.login("styrelseledamot@example.org").await;
         assert_eq!(board.page("/ansokningar").await.0, StatusCode::OK);
     }
+
+    async fn a_new_agreement_version_must_be_accepted_anew(app) {
+        let lead = app.login("insatsansvarig.enkoping@example.org").await;
+        let id = start(&lead, &app).await;
+        let (_, form) = lead.page(&format!("/ansokningar/{id}/redigera")).await;
+        let lock = hidden_value(&form, "lock_version").unwrap();
+        post_pairs(&lead, &format!("/ansokningar/{id}/redigera"), &jobbcentrum_form(&app, &lock).await).await;
+        let (_, html) = lead.page(&format!("/ansokningar/{id}")).await;
+        assert!(!html.contains("Överenskommelse: Överenskommelsen måste godkännas"));
+
+        let admin = app.login("forbundsadmin@example.org").await;
+        let (status, page) = admin.page("/overenskommelse").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(page.contains("Gällande text (version 1)"));
+        let association = app.association_id().await.to_string();
+        let before = app.count("SELECT COUNT(*) FROM agreement_texts").await;
+        for (body, message) in [("  ", "Skriv överenskommelsens text."), (samordna::service::demo::AGREEMENT_TEXT, "Texten är densamma som den gällande.")] {
+            let r = admin.post("/overenskommelse", &[("body", body), ("forbund", &association)]).await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(r.text().await.unwrap().contains(message));
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM agreement_texts").await, before);
+        let r = admin.post("/overenskommelse", &[("body", "Lagar och förordningar\n\nNy lydelse från 2027."), ("forbund", &association)]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(app.count("SELECT MAX(version) FROM agreement_texts").await, 2);
+        let (_, html) = lead.page(&format!("/ansokningar/{id}")).await;
+        assert!(html.contains("Överenskommelse: Överenskommelsen måste godkännas i sin gällande lydelse."));
+        assert!(html.contains("Ny lydelse från 2027."));
+        // Only administrators publish.
+        assert_eq!(lead.page("/overenskommelse").await.0, StatusCode::FORBIDDEN);
+        let director = app.login("forbundschef@example.org").await;
+        assert_eq!(director.page("/overenskommelse").await.0, StatusCode::FORBIDDEN);
+    }
 }

@@ -3,6 +3,7 @@
 
 mod account;
 mod admin;
+mod agreement;
 mod application_form;
 mod applications;
 mod audit;
@@ -39,6 +40,7 @@ pub fn router(max_attachment_bytes: usize) -> Router<AppState> {
         .route("/anvandare", get(admin::users))
         .route("/anvandare/ny", get(admin::user_form).post(admin::user_submit))
         .route("/granskningslogg", get(audit::page))
+        .route("/overenskommelse", get(agreement::page).post(agreement::publish))
         .route("/ansokningar", get(applications::office_list))
         .route("/mina-ansokningar", get(applications::my_list))
         .route("/ansokningar/ny", get(applications::new_form).post(applications::create))
@@ -87,6 +89,7 @@ impl Layout {
             }
             if p.administers_any() {
                 nav.push(("/anvandare", "Användare"));
+                nav.push(("/overenskommelse", "Överenskommelse"));
                 nav.push(("/granskningslogg", "Granskningslogg"));
             }
         }
