@@ -25,7 +25,7 @@ ensure() {
   fi
 }
 
-# Rust 1.85 or newer is needed; Debian's own cargo may be older.
+# Rust 1.92 or newer is needed (the PDF typesetting asks for it); Debian's own cargo may be older.
 ensure_rust() {
   ensure cc build-essential
   if ! command -v cargo >/dev/null 2>&1 && [ -x "$HOME/.cargo/bin/cargo" ]; then
@@ -34,8 +34,8 @@ ensure_rust() {
   ensure cargo cargo rustc
   local version
   version=$(rustc --version | awk '{print $2}')
-  if ! printf '1.85.0\n%s\n' "$version" | sort -V -C; then
-    echo "error: Rust $version is too old; Samordna needs 1.85 or newer (install it with rustup)." >&2
+  if ! printf '1.92.0\n%s\n' "$version" | sort -V -C; then
+    echo "error: Rust $version is too old; Samordna needs 1.92 or newer (install it with rustup)." >&2
     exit 1
   fi
 }
