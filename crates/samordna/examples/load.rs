@@ -44,6 +44,67 @@ fn options() -> Options {
 
 const ASSOCIATIONS: i64 = 75;
 const USERS_PER_ASSOCIATION: i64 = 20;
+const APPLICATIONS_PER_ASSOCIATION: i64 = 100;
+
+/// An application like seed 002's Jobbcentrum: two parts, six goals, three budget years.
+fn jobbcentrum(owner: i64, partner: i64, n: i64) -> samordna::domain::application::ApplicationContent {
+    use samordna::domain::application::*;
+    let text = "Personer som står långt från arbetsmarknaden riskerar idag att hamna mellan myndigheters ansvarsområden när stödåtgärder och andra insatser görs utan samverkan.\n\n- Kartläggning\n- Handlingsplan\n- Lotsning";
+    ApplicationContent {
+        name: format!("Jobbcentrum {n}"),
+        owner: PartyContact {
+            member_id: owner,
+            contact_name: "Frank Stoor".into(),
+            contact_email: "frank.stoor@example.org".into(),
+        },
+        partners: vec![PartyContact {
+            member_id: partner,
+            contact_name: "Emelie Preinitz".into(),
+            contact_email: "emelie@example.org".into(),
+        }],
+        orientation: Some(Orientation::Individual),
+        esf: Some(false),
+        purpose: text.into(),
+        goals: (0..6)
+            .map(|i| Goal {
+                kind: if i % 3 == 2 { GoalKind::Outcome } else { GoalKind::Output },
+                text: text.into(),
+                part: Some(i / 3),
+            })
+            .collect(),
+        background: text.repeat(4),
+        start_date: chrono::NaiveDate::from_ymd_opt(2018, 1, 1),
+        end_date: chrono::NaiveDate::from_ymd_opt(2020, 12, 31),
+        last_intake_date: chrono::NaiveDate::from_ymd_opt(2020, 9, 30),
+        target_group: text.into(),
+        parts: vec![
+            Part {
+                name: "Jobbcentrum-Ung".into(),
+                target_group: text.into(),
+                age_min: Some(16),
+                age_max: Some(29),
+                participants_per_year: Some(30),
+            },
+            Part {
+                name: "Jobbcentrum-Rehabilitering".into(),
+                target_group: text.into(),
+                age_min: Some(30),
+                age_max: Some(65),
+                participants_per_year: Some(40),
+            },
+        ],
+        method: text.repeat(3),
+        follow_up: text.into(),
+        implementation: text.into(),
+        budget: [2018, 2019, 2020]
+            .iter()
+            .map(|y| BudgetRow { member_id: owner, year: *y, requested_ore: 140_000_000, own_financing_ore: 0 })
+            .collect(),
+        anchoring: Anchoring { discussed: Some(true), date: None, comment: String::new() },
+        agreement_accepted_version: None,
+        ..Default::default()
+    }
+}
 
 async fn seed(db: &Db, events: u64) -> anyhow::Result<()> {
     let now = time::now();
@@ -101,6 +162,50 @@ async fn seed(db: &Db, events: u64) -> anyhow::Result<()> {
         }
     }
     tx.commit().await?;
+
+    // Applications: 100 per association, received, each with the Jobbcentrum content of seed 002.
+    let started = Instant::now();
+    for a in 1..=ASSOCIATIONS {
+        let mut tx = db.write().await?;
+        let first_member = (a - 1) * 11 + 1;
+        let owner = first_member + 3; // a kommun
+        let partner = first_member + 1; // Arbetsförmedlingen
+        for n in 0..APPLICATIONS_PER_ASSOCIATION {
+            let content = jobbcentrum(owner, partner, n);
+            let json = serde_json::to_string(&content)?;
+            let id = samordna::storage::applications::insert(
+                &mut tx,
+                &samordna::storage::applications::NewApplication {
+                    association_id: a,
+                    owner_member_id: owner,
+                    name: &content.name,
+                    content: &json,
+                    content_hash: &content.content_hash(),
+                    created_by: (a - 1) * USERS_PER_ASSOCIATION + 1,
+                    at: now,
+                },
+            )
+            .await?;
+            samordna::storage::applications::set_parties(&mut tx, id, owner, &[partner]).await?;
+            let number = samordna::service::applications::registration_number("SF", 2026, n + 1);
+            samordna::storage::applications::set_received(&mut tx, id, &number, now).await?;
+            samordna::storage::applications::insert_version(
+                &mut tx,
+                id,
+                &json,
+                &content.content_hash(),
+                (a - 1) * USERS_PER_ASSOCIATION + 1,
+                now,
+            )
+            .await?;
+        }
+        tx.commit().await?;
+    }
+    eprintln!(
+        "seeded {} applications in {:.1} s",
+        ASSOCIATIONS * APPLICATIONS_PER_ASSOCIATION,
+        started.elapsed().as_secs_f64()
+    );
 
     // The audit log is the largest table at this stage: append in batches, as the service would.
     let started = Instant::now();
