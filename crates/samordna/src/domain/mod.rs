@@ -9,6 +9,7 @@ pub mod money;
 pub mod org_number;
 pub mod party;
 pub mod password;
+pub mod proposal;
 pub mod rich_text;
 pub mod role;
 pub mod time;
