@@ -216,3 +216,72 @@ pub fn application_markup(v: &ApplicationView) -> String {
 pub fn application_pdf(v: &ApplicationView) -> Result<Vec<u8>, samordna_documents::DocumentError> {
     samordna_documents::pdf(&application_markup(v), crate::domain::time::now())
 }
+
+/// The proposal as Typst markup, laid out as the associations write it.
+pub fn proposal_markup(p: &crate::domain::proposal::ProposalContent) -> String {
+    let mut m = String::new();
+    m.push_str(&format!("#set document(title: {})\n", string_literal(&format!("{} – Förslag till beslut", p.heading))));
+    m.push_str(
+        "#set text(lang: \"sv\", region: \"SE\", size: 11pt)\n#set page(paper: \"a4\", margin: (x: 2.5cm, y: 2.5cm))\n",
+    );
+    m.push_str(&format!("= {}\n\n== Förslag till beslut\n\n=== {}\n\n", escape(&p.heading), escape(&p.intro)));
+    for c in &p.clauses {
+        // Clauses keep the *emphasis* the associations write around the intervention's name.
+        let parts: Vec<&str> = c.split('*').collect();
+        let mut line = String::from("*att* ");
+        for (i, part) in parts.iter().enumerate() {
+            if i % 2 == 1 && i + 1 < parts.len() {
+                line.push_str(&format!("_{}_", escape(part)));
+            } else {
+                // A star without its pair is text.
+                if i % 2 == 1 {
+                    line.push_str("\\*");
+                }
+                line.push_str(&escape(part));
+            }
+        }
+        m.push_str(&line);
+        m.push_str("\n\n");
+    }
+    m.push_str("== Ärendet\n\n=== Ansökan\n\n");
+    m.push_str(&rich(&p.case_text));
+    m.push_str("=== Bedömning\n\n");
+    m.push_str(&rich(&p.assessment));
+    m.push_str(&format!("{}, {}\n", escape(&p.signer_name), escape(&p.signer_title)));
+    m
+}
+
+pub fn proposal_pdf(
+    p: &crate::domain::proposal::ProposalContent,
+) -> Result<Vec<u8>, samordna_documents::DocumentError> {
+    samordna_documents::pdf(&proposal_markup(p), crate::domain::time::now())
+}
+
+/// The proposal as a standalone HTML document with the same text.
+pub fn proposal_html(p: &crate::domain::proposal::ProposalContent) -> String {
+    use crate::domain::rich_text::{escape_html, to_html};
+    let clause = |c: &str| {
+        let parts: Vec<&str> = c.split('*').collect();
+        parts
+            .iter()
+            .enumerate()
+            .map(|(i, part)| match (i % 2 == 1, i + 1 < parts.len()) {
+                (true, true) => format!("<em>{}</em>", escape_html(part)),
+                (true, false) => format!("*{}", escape_html(part)),
+                _ => escape_html(part),
+            })
+            .collect::<String>()
+    };
+    let clauses: String = p.clauses.iter().map(|c| format!("<p><strong>att</strong> {}</p>", clause(c))).collect();
+    format!(
+        "<!DOCTYPE html><html lang=\"sv\"><head><meta charset=\"utf-8\"><title>{h} – Förslag till beslut</title></head><body><main>\
+         <h1>{h}</h1><h2>Förslag till beslut</h2><h3>{intro}</h3>{clauses}<h2>Ärendet</h2><h3>Ansökan</h3>{case}<h3>Bedömning</h3>{assessment}\
+         <p>{name}, {title}</p></main></body></html>",
+        h = escape_html(&p.heading),
+        intro = escape_html(&p.intro),
+        case = to_html(&p.case_text),
+        assessment = to_html(&p.assessment),
+        name = escape_html(&p.signer_name),
+        title = escape_html(&p.signer_title),
+    )
+}

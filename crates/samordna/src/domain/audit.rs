@@ -58,10 +58,11 @@ pub enum Action {
     ApplicationCompletionRequest,
     ApplicationAttachmentAdd,
     AgreementPublish,
+    PreparationSave,
 }
 
 impl Action {
-    pub const ALL: [Action; 15] = [
+    pub const ALL: [Action; 16] = [
         Action::Login,
         Action::Logout,
         Action::SessionExpired,
@@ -77,6 +78,7 @@ impl Action {
         Action::ApplicationCompletionRequest,
         Action::ApplicationAttachmentAdd,
         Action::AgreementPublish,
+        Action::PreparationSave,
     ];
 
     pub fn code(self) -> &'static str {
@@ -96,6 +98,7 @@ impl Action {
             Action::ApplicationCompletionRequest => "application.completion_request",
             Action::ApplicationAttachmentAdd => "application.attachment_add",
             Action::AgreementPublish => "agreement.publish",
+            Action::PreparationSave => "preparation.save",
         }
     }
 
@@ -120,6 +123,7 @@ impl Action {
             Action::ApplicationCompletionRequest => "Komplettering begärd",
             Action::ApplicationAttachmentAdd => "Bilaga tillagd",
             Action::AgreementPublish => "Ny överenskommelsetext",
+            Action::PreparationSave => "Beredning sparad",
         }
     }
 }

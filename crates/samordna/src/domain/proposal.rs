@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate};
+use serde::{Deserialize, Serialize};
 
 use super::money::Money;
 use super::party::PartyKind;
@@ -187,7 +188,7 @@ pub fn partner_order(partners: &[(String, PartyKind)]) -> Vec<String> {
 }
 
 /// The officer's checklist, with the criteria the real proposals use.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Checklist {
     /// Target group and intervention in line with the board's direction.
     pub in_line_with_direction: bool,
@@ -195,7 +196,9 @@ pub struct Checklist {
     pub measurable_goals: bool,
     /// Discussed in the LOKUS group: in which kommun's group, and when.
     pub lokus_discussed: bool,
+    #[serde(default)]
     pub lokus_kommun: String,
+    #[serde(default)]
     pub lokus_date: Option<NaiveDate>,
     /// Follow-up and evaluation planned.
     pub follow_up_planned: bool,
@@ -288,6 +291,99 @@ pub fn draft_case_opening(f: &CaseFacts<'_>) -> String {
         _ => String::new(),
     };
     format!("{} ansöker{with} om finansiering för insatsen {}{period}.", f.owner, f.intervention)
+}
+
+/// What the committee proposes the board decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Recommendation {
+    Grant,
+    Reject,
+    ReferBack,
+}
+
+/// The proposal document's content, as the associations write it. Clauses are stored without
+/// their leading "att".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ProposalContent {
+    /// "Ansökan Jobbcentrum, din väg framåt".
+    pub heading: String,
+    /// "Arbetsutskottet föreslår förbundsstyrelsen besluta".
+    pub intro: String,
+    pub clauses: Vec<String>,
+    /// Ärendet: the application described.
+    pub case_text: String,
+    /// Bedömning.
+    pub assessment: String,
+    pub signer_name: String,
+    pub signer_title: String,
+}
+
+/// The association's clause templates: its own wording where it has one, the default otherwise.
+#[derive(Debug, Clone, Default)]
+pub struct ClauseLibrary(pub BTreeMap<ClauseKind, String>);
+
+impl ClauseLibrary {
+    pub fn template(&self, kind: ClauseKind) -> &str {
+        self.0.get(&kind).map(String::as_str).unwrap_or_else(|| kind.default_template())
+    }
+}
+
+/// The facts a proposal is drafted from.
+pub struct ProposalFacts<'a> {
+    pub recommendation: Recommendation,
+    pub grant: &'a GrantFacts,
+    /// Add the clause on what an extension application must show.
+    pub extension_requirements: bool,
+    pub case_text: String,
+    pub assessment: String,
+    pub signer_name: String,
+    pub signer_title: String,
+}
+
+/// Drafts the whole proposal: heading, the clauses in the order the seeds have them, Ärendet,
+/// Bedömning and the director.
+pub fn draft_proposal(library: &ClauseLibrary, f: &ProposalFacts<'_>) -> Result<ProposalContent, TemplateError> {
+    let values = grant_values(f.grant);
+    let kinds: Vec<ClauseKind> = match f.recommendation {
+        Recommendation::Grant => {
+            let mut k = vec![ClauseKind::Grant];
+            if f.extension_requirements {
+                k.push(ClauseKind::ExtensionRequirements);
+            }
+            k.extend([ClauseKind::MemberFunds, ClauseKind::Compliance]);
+            k
+        }
+        Recommendation::Reject => vec![ClauseKind::Reject],
+        Recommendation::ReferBack => vec![ClauseKind::ReferBack],
+    };
+    let clauses = kinds.into_iter().map(|k| fill(library.template(k), &values)).collect::<Result<Vec<_>, _>>()?;
+    Ok(ProposalContent {
+        heading: format!("Ansökan {}", f.grant.intervention),
+        intro: "Arbetsutskottet föreslår förbundsstyrelsen besluta".into(),
+        clauses,
+        case_text: f.case_text.clone(),
+        assessment: f.assessment.clone(),
+        signer_name: f.signer_name.clone(),
+        signer_title: f.signer_title.clone(),
+    })
+}
+
+/// The proposal as plain text, in the layout of the seeds.
+pub fn proposal_text(p: &ProposalContent) -> String {
+    let mut out = format!("{}\n\nFörslag till beslut\n\n{}\n\n", p.heading, p.intro);
+    for c in &p.clauses {
+        out.push_str(&att(c));
+        out.push_str("\n\n");
+    }
+    out.push_str(&format!(
+        "Ärendet\n\nAnsökan\n\n{}\n\nBedömning\n\n{}\n\n{}, {}\n",
+        p.case_text.trim(),
+        p.assessment.trim(),
+        p.signer_name,
+        p.signer_title
+    ));
+    out
 }
 
 /// One att-clause as shown: "att " followed by the clause.
@@ -458,6 +554,61 @@ mod tests {
         assert_eq!(
             text,
             "Håbo kommun ansöker tillsammans med Försäkringskassan, Arbetsförmedlingen och Region Uppsala om finansiering för insatsen Framsteget 2.0 under perioden 1 januari 2023 till och med 31 december 2024."
+        );
+    }
+
+    #[test]
+    fn the_proposal_of_seed_003_is_drafted_in_its_order() {
+        let grant = GrantFacts {
+            intervention: "Framsteget 2.0".into(),
+            owner: "Håbo kommun".into(),
+            start: d(2023, 1, 1),
+            end: d(2024, 12, 31),
+            maximum: Money::from_kronor(7_711_000),
+            option_to_extend: false,
+        };
+        let mut library = ClauseLibrary::default();
+        library.0.insert(
+            ClauseKind::Grant,
+            ClauseKind::Grant
+                .default_template()
+                .replace("*{insats}* för", "*{insats}*, för")
+                .replace("{option}.", "{option}"),
+        );
+        let p = draft_proposal(
+            &library,
+            &ProposalFacts {
+                recommendation: Recommendation::Grant,
+                grant: &grant,
+                extension_requirements: false,
+                case_text: "Håbo kommun ansöker …".into(),
+                assessment: "Denna förlängningsansökan rör …".into(),
+                signer_name: "Åsa Fichtel".into(),
+                signer_title: "Förbundschef".into(),
+            },
+        )
+        .unwrap();
+        assert_eq!(p.heading, "Ansökan Framsteget 2.0");
+        assert_eq!(p.clauses.len(), 3, "no extension clause in 003");
+        let text = proposal_text(&p);
+        assert!(text.starts_with("Ansökan Framsteget 2.0\n\nFörslag till beslut\n\nArbetsutskottet föreslår förbundsstyrelsen besluta\n\natt bevilja finansiellt stöd enligt ansökan för insatsen *Framsteget 2.0*, för perioden 1 januari 2023 fram till 31 december 2024, maximalt 7 711 000 kronor\n\natt finansieringen"));
+        assert!(text.ends_with("Bedömning\n\nDenna förlängningsansökan rör …\n\nÅsa Fichtel, Förbundschef\n"));
+        let rejected = draft_proposal(
+            &ClauseLibrary::default(),
+            &ProposalFacts {
+                recommendation: Recommendation::Reject,
+                grant: &grant,
+                extension_requirements: false,
+                case_text: String::new(),
+                assessment: String::new(),
+                signer_name: String::new(),
+                signer_title: String::new(),
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            rejected.clauses,
+            vec!["avslå ansökan om finansiellt stöd för insatsen *Framsteget 2.0*.".to_string()]
         );
     }
 

@@ -6,6 +6,7 @@ pub mod applications;
 pub mod audit;
 pub mod demo;
 pub mod members;
+pub mod preparations;
 pub mod principal;
 pub mod tokens;
 

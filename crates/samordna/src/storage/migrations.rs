@@ -32,6 +32,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0003_audit_filter_index.sql"),
         postgres: include_str!("../../migrations/postgres/0003_audit_filter_index.sql"),
     },
+    Migration {
+        version: 4,
+        name: "preparation",
+        sqlite: include_str!("../../migrations/sqlite/0004_preparation.sql"),
+        postgres: include_str!("../../migrations/postgres/0004_preparation.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

@@ -7,6 +7,7 @@ pub mod applications;
 pub mod audit;
 pub mod members;
 pub mod migrations;
+pub mod preparations;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;

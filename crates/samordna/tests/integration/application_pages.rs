@@ -4,7 +4,7 @@
 use reqwest::StatusCode;
 
 use crate::both;
-use crate::support::{hidden_value, Session, TestApp};
+use crate::support::{hidden_value, pdf_text, Session, TestApp};
 
 async fn member(app: &TestApp, name: &str) -> String {
     app.count(&format!("SELECT id FROM members WHERE name = '{name}'")).await.to_string()
@@ -76,22 +76,6 @@ async fn jobbcentrum_form(app: &TestApp, lock_version: &str) -> Vec<(String, Str
     ];
     f.retain(|(k, _)| !k.is_empty());
     f.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
-}
-
-/// The text of a PDF, as pdftotext (poppler-utils) reads it, with spaces made plain.
-fn pdf_text(bytes: &[u8]) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("a.pdf");
-    std::fs::write(&path, bytes).unwrap();
-    let out = std::process::Command::new("pdftotext")
-        .arg("-layout")
-        .arg(&path)
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) is installed");
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap().replace('\u{a0}', " ");
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 async fn post_pairs(s: &Session, path: &str, pairs: &[(String, String)]) -> reqwest::Response {

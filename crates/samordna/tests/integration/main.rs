@@ -9,4 +9,5 @@ mod audit;
 mod auth;
 mod cli;
 mod pages;
+mod proposals;
 mod storage;

@@ -2,6 +2,7 @@
 
 pub mod applications;
 mod members;
+mod proposals;
 mod users;
 
 use axum::extract::{FromRequest, Request, State};
@@ -68,6 +69,9 @@ pub fn router(max_attachment_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(applications::request_completion))
         .routes(routes!(applications::versions))
         .routes(routes!(applications::download))
+        .routes(routes!(proposals::get, proposals::put))
+        .routes(routes!(proposals::draft))
+        .routes(routes!(proposals::document))
         .merge(uploads)
 }
 
