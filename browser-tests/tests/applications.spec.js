@@ -170,6 +170,25 @@ test("an application is written, signed and submitted with the keyboard alone", 
   await page.keyboard.press("Enter");
   await expect(page.getByText("Kompletteringen är begärd.")).toBeVisible();
   await expectAccessible(page, "completion requested");
+  // The preparation: a proposal drafted from the criteria and saved, by keyboard.
+  await tabTo(page, 'a:text-is("Beredning och förslag till beslut")');
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Beredning av");
+  await expectAccessible(page, "preparation");
+  await tabTo(page, "#in_line_with_direction");
+  await page.keyboard.press("Space");
+  await tabTo(page, "#measurable_goals");
+  await page.keyboard.press("Space");
+  await tabTo(page, 'button[name="action"][value="draft"]');
+  await page.keyboard.press("Enter");
+  await expect(page.locator("#clause_0")).toHaveValue(/bevilja finansiellt stöd enligt ansökan för insatsen/);
+  await expectAccessible(page, "preparation with a draft");
+  await tabTo(page, 'button[name="action"][value="save"]');
+  await page.keyboard.press("Enter");
+  await expect(page.getByText("Beredningen är sparad.")).toBeVisible();
+  await tabTo(page, 'a:text-is("Till ansökan")');
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText(name);
   await tabTo(page, 'a:text-is("Utskriftsversion")');
   await page.keyboard.press("Enter");
   await expect(page.getByText("Budgetsammanställning per part")).toBeVisible();

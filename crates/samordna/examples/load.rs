@@ -277,8 +277,17 @@ async fn main() -> anyhow::Result<()> {
     // An association administrator (user 0 of association 1 holds association_admin).
     let token = samordna::service::accounts::create_token(&db, "user0-0@example.org").await?;
     let client = reqwest::Client::new();
-    let endpoints =
-        ["/api/v1/me", "/api/v1/members", "/api/v1/users?limit=50", "/api/v1/users?limit=50&offset=10", "/healthz"];
+    let endpoints = [
+        "/api/v1/me",
+        "/api/v1/members",
+        "/api/v1/users?limit=50",
+        "/api/v1/users?limit=50&offset=10",
+        "/api/v1/applications?scope=office",
+        "/api/v1/applications?scope=office&q=jobbcentrum%2099&sort=name",
+        "/api/v1/applications/1",
+        "/api/v1/applications/1/proposal",
+        "/healthz",
+    ];
     println!("| endpoint | requests | p50 | p99 |");
     println!("| --- | --- | --- | --- |");
     for path in endpoints {
@@ -321,9 +330,20 @@ async fn main() -> anyhow::Result<()> {
         .form(&[("csrf_token", csrf), ("email", "user0-0@example.org"), ("password", "benchmark lösenord")])
         .send()
         .await?;
-    for path in
-        ["/", "/medlemmar", "/anvandare", "/granskningslogg", "/granskningslogg?action=auth.login&outcome=failure"]
-    {
+    for path in [
+        "/",
+        "/medlemmar",
+        "/anvandare",
+        "/granskningslogg",
+        "/granskningslogg?action=auth.login&outcome=failure",
+        "/ansokningar",
+        "/ansokningar?q=jobbcentrum+99&sort=name",
+        "/ansokningar/1",
+        "/ansokningar/1/utskrift",
+        "/ansokningar/1/beredning",
+        "/ansokningar/1/pdf",
+        "/ansokningar/1/beredning/forslag.pdf",
+    ] {
         let mut t = Vec::new();
         for _ in 0..(o.requests / 4) {
             let start = Instant::now();

@@ -257,6 +257,33 @@ pub fn proposal_pdf(
     samordna_documents::pdf(&proposal_markup(p), crate::domain::time::now())
 }
 
+/// The proposal's text as HTML (headings, att-clauses, Ärendet, Bedömning), to place in a page.
+pub fn proposal_body_html(p: &crate::domain::proposal::ProposalContent) -> String {
+    use crate::domain::rich_text::{escape_html, to_html};
+    let clause = |c: &str| {
+        let parts: Vec<&str> = c.split('*').collect();
+        parts
+            .iter()
+            .enumerate()
+            .map(|(i, part)| match (i % 2 == 1, i + 1 < parts.len()) {
+                (true, true) => format!("<em>{}</em>", escape_html(part)),
+                (true, false) => format!("*{}", escape_html(part)),
+                _ => escape_html(part),
+            })
+            .collect::<String>()
+    };
+    let clauses: String = p.clauses.iter().map(|c| format!("<p><strong>att</strong> {}</p>", clause(c))).collect();
+    format!(
+        "<h3>{h}</h3><h4>Förslag till beslut</h4><p><strong>{intro}</strong></p>{clauses}<h4>Ärendet</h4><h5>Ansökan</h5>{case}<h5>Bedömning</h5>{assessment}<p>{name}, {title}</p>",
+        h = escape_html(&p.heading),
+        intro = escape_html(&p.intro),
+        case = to_html(&p.case_text),
+        assessment = to_html(&p.assessment),
+        name = escape_html(&p.signer_name),
+        title = escape_html(&p.signer_title),
+    )
+}
+
 /// The proposal as a standalone HTML document with the same text.
 pub fn proposal_html(p: &crate::domain::proposal::ProposalContent) -> String {
     use crate::domain::rich_text::{escape_html, to_html};

@@ -140,6 +140,7 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "application_submitted" => "Ansökan är inlämnad och har fått ett diarienummer.",
         "completion_requested" => "Kompletteringen är begärd. Sökande kan nu ändra ansökan.",
         "attachment_added" => "Bilagan är tillagd.",
+        "preparation_saved" => "Beredningen är sparad.",
         "agreement_published" => {
             "Den nya överenskommelsetexten gäller nu. Sökande behöver godkänna den innan de skriver under."
         }

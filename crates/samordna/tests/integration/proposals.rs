@@ -171,3 +171,52 @@ both! {
         assert_eq!(app.count("SELECT COUNT(*) FROM preparations").await, 0);
     }
 }
+
+both! {
+    async fn the_preparation_page_drafts_saves_and_shows_the_board_the_proposal(app) {
+        let (id, _) = framsteget(&app).await;
+        let officer = app.login("handlaggare@example.org").await;
+        let (status, html) = officer.page(&format!("/ansokningar/{id}/beredning")).await;
+        assert_eq!(status, StatusCode::OK);
+        let lock = crate::support::hidden_value(&html, "lock_version").unwrap();
+        assert_eq!(lock, "0");
+        // Draft from the criteria: nothing is saved yet.
+        let r = officer.post(&format!("/ansokningar/{id}/beredning"), &[
+            ("lock_version", "0"), ("action", "draft"), ("recommendation", "grant"), ("maximum", "7 711 000"),
+            ("start_date", "2023-01-01"), ("end_date", "2024-12-31"), ("lokus_discussed", "ja"), ("lokus_kommun", "Håbo"),
+            ("in_line_with_direction", "ja"), ("measurable_goals", "ja"), ("follow_up_planned", "ja"),
+            ("signer_name", "Åsa Fichtel"), ("signer_title", "Förbundschef"), ("clause_0", "gammal"),
+        ]).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("maximalt 7 711 000 kronor."), "{html}");
+        assert!(html.contains("Ansökan har diskuterats i Lokusgruppen i Håbo."));
+        assert_eq!(app.count("SELECT COUNT(*) FROM preparations").await, 0);
+        // A bad date in the draft facts is shown at its field.
+        let r = officer.post(&format!("/ansokningar/{id}/beredning"), &[("lock_version", "0"), ("action", "draft"), ("start_date", "2023-13-01"), ("end_date", "2024-12-31")]).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("<a href=\"#start_date\">"));
+        // Save.
+        let r = officer.post(&format!("/ansokningar/{id}/beredning"), &[
+            ("lock_version", "0"), ("action", "save"), ("heading", "Ansökan Framsteget 2.0"), ("intro", "Arbetsutskottet föreslår förbundsstyrelsen besluta"),
+            ("clause_0", "bevilja finansiellt stöd enligt ansökan för insatsen *Framsteget 2.0*, för perioden 1 januari 2023 fram till 31 december 2024, maximalt 7 711 000 kronor"),
+            ("clause_1", "finansieringen av insatsen gäller under förutsättning att förbundet beviljas medel från medlemsorganisationerna framöver."),
+            ("case_text", "Håbo kommun ansöker."), ("assessment", "Denna förlängningsansökan rör en individinsats."),
+            ("signer_name", "Åsa Fichtel"), ("signer_title", "Förbundschef"), ("notes", "Intern anteckning."),
+        ]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(app.count("SELECT COUNT(*) FROM proposal_edits").await, 1);
+        let text = officer.get(&format!("/ansokningar/{id}/beredning/forslag.txt")).await.text().await.unwrap();
+        assert!(text.contains("att bevilja finansiellt stöd enligt ansökan för insatsen *Framsteget 2.0*, för perioden"));
+        // The board reads the proposal, with no form.
+        let board = app.login("styrelseledamot@example.org").await;
+        let (status, html) = board.page(&format!("/ansokningar/{id}/beredning")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("<em>Framsteget 2.0</em>"));
+        assert!(!html.contains("name=\"clause_0\""));
+        let r = board.post(&format!("/ansokningar/{id}/beredning"), &[("lock_version", "1"), ("action", "save")]).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let worker = app.login("deltagaransvarig.enkoping@example.org").await;
+        assert_eq!(worker.page(&format!("/ansokningar/{id}/beredning")).await.0, StatusCode::NOT_FOUND);
+    }
+}

@@ -25,6 +25,11 @@ impl FormValues {
         self.0.get(key).map(String::as_str).unwrap_or("")
     }
 
+    /// The value when the form has the field at all.
+    pub fn get_opt(&self, key: &str) -> Option<&str> {
+        self.0.get(key).map(String::as_str)
+    }
+
     pub fn set(&mut self, key: impl Into<String>, value: impl Into<String>) {
         self.0.insert(key.into(), value.into());
     }

@@ -299,6 +299,8 @@ pub struct Shown {
     can_edit: bool,
     can_submit: bool,
     can_request_completion: bool,
+    /// The office and the board reach the preparation of a received application.
+    can_prepare: bool,
     signatures_in_force: bool,
 }
 
@@ -450,6 +452,7 @@ fn shown(v: &ApplicationView) -> Shown {
         can_edit: v.can_edit(),
         can_submit: v.can_submit(),
         can_request_completion: v.can_request_completion(),
+        can_prepare: (v.access.office || v.access.reader) && v.row.registration_number.is_some(),
         signatures_in_force: !v.signatures.is_empty(),
     }
 }

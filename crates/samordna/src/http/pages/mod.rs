@@ -8,6 +8,7 @@ mod application_form;
 mod applications;
 mod audit;
 mod login;
+mod preparation;
 mod public;
 
 use askama::Template;
@@ -52,6 +53,9 @@ pub fn router(max_attachment_bytes: usize) -> Router<AppState> {
         .route("/ansokningar/{id}/versioner", get(applications::versions))
         .route("/ansokningar/{id}/utskrift", get(applications::print))
         .route("/ansokningar/{id}/pdf", get(applications::pdf))
+        .route("/ansokningar/{id}/beredning", get(preparation::view).post(preparation::save))
+        .route("/ansokningar/{id}/beredning/forslag.pdf", get(preparation::pdf))
+        .route("/ansokningar/{id}/beredning/forslag.txt", get(preparation::text))
         .route("/ansokningar/{id}/bilagor/{attachment}", get(applications::download))
         .route("/tillganglighet", get(public::accessibility))
         .route("/static/{file}", get(public::asset))
