@@ -67,6 +67,26 @@ test("the skip link and the menu work with the keyboard", async ({ page }) => {
   await page.keyboard.press("Enter");
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Granskningslogg");
   await expectAccessible(page, "audit log");
+  // The association's texts: the agreement in applications and the att-clauses of proposals.
+  await tabTo(page, 'nav a[href="/overenskommelse"]');
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Överenskommelse i ansökan");
+  await expectAccessible(page, "agreement text");
+  await tabTo(page, 'nav a[href="/att-satser"]');
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Att-satser");
+  await expectAccessible(page, "clause library");
+  await tabTo(page, "#clause_grant");
+  await page.keyboard.press("End");
+  await page.keyboard.type(" {okänd}");
+  await tabTo(page, 'main form button.button');
+  await page.keyboard.press("Enter");
+  await expect(page.locator("#error-summary")).toBeFocused();
+  await expectAccessible(page, "clause library with errors");
+  await tabTo(page, 'nav a[href="/granskningslogg"]');
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Granskningslogg");
+
   // Filtering by an unknown user shows the error at the top and beside the field.
   await tabTo(page, "#user");
   await page.keyboard.type("ingen@example.org");

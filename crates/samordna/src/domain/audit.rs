@@ -59,10 +59,11 @@ pub enum Action {
     ApplicationAttachmentAdd,
     AgreementPublish,
     PreparationSave,
+    ClauseLibrarySave,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::Login,
         Action::Logout,
         Action::SessionExpired,
@@ -79,6 +80,7 @@ impl Action {
         Action::ApplicationAttachmentAdd,
         Action::AgreementPublish,
         Action::PreparationSave,
+        Action::ClauseLibrarySave,
     ];
 
     pub fn code(self) -> &'static str {
@@ -99,6 +101,7 @@ impl Action {
             Action::ApplicationAttachmentAdd => "application.attachment_add",
             Action::AgreementPublish => "agreement.publish",
             Action::PreparationSave => "preparation.save",
+            Action::ClauseLibrarySave => "clause_library.save",
         }
     }
 
@@ -124,6 +127,7 @@ impl Action {
             Action::ApplicationAttachmentAdd => "Bilaga tillagd",
             Action::AgreementPublish => "Ny överenskommelsetext",
             Action::PreparationSave => "Beredning sparad",
+            Action::ClauseLibrarySave => "Att-satser ändrade",
         }
     }
 }

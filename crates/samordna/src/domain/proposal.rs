@@ -39,6 +39,18 @@ impl ClauseKind {
         ClauseKind::ReferBack,
     ];
 
+    /// The Swedish name shown where the library is edited.
+    pub fn label(self) -> &'static str {
+        match self {
+            ClauseKind::Grant => "Bevilja",
+            ClauseKind::ExtensionRequirements => "Krav inför förlängning",
+            ClauseKind::MemberFunds => "Villkor: medel från medlemmarna",
+            ClauseKind::Compliance => "Villkor: ansökan, lag och styrdokument",
+            ClauseKind::Reject => "Avslå",
+            ClauseKind::ReferBack => "Återremittera",
+        }
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             ClauseKind::Grant => "grant",
@@ -122,6 +134,12 @@ pub const PLACEHOLDERS: &[(&str, &str)] = &[
     ("option", "\", 1 år med eventuell option på förlängning\" när förlängning är möjlig, annars inget"),
     ("insatsagare", "insatsägarens namn"),
 ];
+
+/// Checks a template against every placeholder a clause may use.
+pub fn check_template(template: &str) -> Result<(), TemplateError> {
+    let all: BTreeMap<&str, String> = PLACEHOLDERS.iter().map(|(name, _)| (*name, String::new())).collect();
+    fill(template, &all).map(|_| ())
+}
 
 /// What a grant's clause says.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -467,6 +485,14 @@ mod tests {
         );
         assert!(att(ClauseKind::ExtensionRequirements.default_template())
             .starts_with("att vid ansökan om förlängning ska parternas egenfinansiering framgå,"));
+    }
+
+    #[test]
+    fn every_default_template_uses_known_placeholders_only() {
+        for kind in ClauseKind::ALL {
+            assert_eq!(check_template(kind.default_template()), Ok(()), "{}", kind.code());
+        }
+        assert_eq!(check_template("för {belop}"), Err(TemplateError::UnknownPlaceholder("belop".into())));
     }
 
     #[test]

@@ -90,6 +90,7 @@ pub fn message(code: &str) -> &'static str {
         "officer_unknown" => "Välj en handläggare eller förbundschefen i förbundet.",
         "format_unknown" => "Välj html, pdf eller txt.",
         "clause_template_invalid" => "En att-sats i förbundets mallar går inte att fylla i. Rätta mallen.",
+        "clause_placeholder_unknown" => "Mallen använder en platshållare som inte finns. Se listan över platshållare.",
         "content_unreadable" => "Ansökan kan inte läsas. Kontakta förbundet.",
         "date_invalid" => "Ange datumet som åååå-mm-dd, till exempel 2026-11-22.",
         "user_unknown" => "Det finns ingen användare med den e-postadressen.",
@@ -141,6 +142,7 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "completion_requested" => "Kompletteringen är begärd. Sökande kan nu ändra ansökan.",
         "attachment_added" => "Bilagan är tillagd.",
         "preparation_saved" => "Beredningen är sparad.",
+        "clauses_saved" => "Att-satserna är sparade. De används i nya utkast till förslag.",
         "agreement_published" => {
             "Den nya överenskommelsetexten gäller nu. Sökande behöver godkänna den innan de skriver under."
         }

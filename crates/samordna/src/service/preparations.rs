@@ -315,3 +315,44 @@ pub async fn library_of(db: &Db, p: &Principal, association_id: i64) -> ServiceR
     tx.commit().await?;
     Ok(lib)
 }
+
+/// Saves the association's wording of its att-clauses. Every template is checked first: a
+/// placeholder the clauses cannot fill is refused, and nothing is saved.
+pub async fn save_clause_library(
+    db: &Db,
+    p: &Principal,
+    association_id: i64,
+    templates: &[(ClauseKind, String)],
+) -> ServiceResult<()> {
+    let admin = p.administer(association_id)?;
+    let mut errors = Vec::new();
+    for (kind, template) in templates {
+        let field = format!("clause_{}", kind.code());
+        if template.trim().is_empty() {
+            errors.push(FieldError::new(field, "required"));
+        } else if crate::domain::proposal::check_template(template).is_err() {
+            errors.push(FieldError::new(field, "clause_placeholder_unknown"));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ServiceError::Invalid(errors));
+    }
+    let now = time::now();
+    let mut tx = db.write().await?;
+    let mut changed = Vec::new();
+    let current = library(&mut tx, association_id).await?;
+    for (kind, template) in templates {
+        if current.template(*kind) != template.trim() {
+            store::set_clause_template(&mut tx, association_id, kind.code(), template.trim(), now).await?;
+            changed.push(kind.code());
+        }
+    }
+    Event::new(&Actor::of(p, Some(admin.association_id)), Action::ClauseLibrarySave)
+        .association(association_id)
+        .object("clause_library", association_id)
+        .details(json!({ "changed": changed }))
+        .write(&mut tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

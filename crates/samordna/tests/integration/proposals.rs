@@ -220,3 +220,40 @@ both! {
         assert_eq!(worker.page(&format!("/ansokningar/{id}/beredning")).await.0, StatusCode::NOT_FOUND);
     }
 }
+
+both! {
+    async fn the_association_words_its_own_clauses(app) {
+        let admin = app.login("forbundsadmin@example.org").await;
+        let (status, html) = admin.page("/att-satser").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("bevilja finansiellt stöd enligt ansökan för insatsen *{insats}*"));
+        let association = app.association_id().await.to_string();
+        let mut fields: Vec<(String, String)> = samordna::domain::proposal::ClauseKind::ALL
+            .into_iter()
+            .map(|k| (format!("clause_{}", k.code()), k.default_template().to_string()))
+            .collect();
+        fields.push(("forbund".into(), association.clone()));
+        // A mistyped placeholder is refused and nothing is saved.
+        fields[0].1 = "bevilja finansiellt stöd för insatsen *{insatts}* för perioden {start} fram till {slut}, maximalt {belopp} kronor{option}.".into();
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = admin.post("/att-satser", &pairs).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("<a href=\"#clause_grant\">Mallen använder en platshållare som inte finns."));
+        assert_eq!(app.count("SELECT COUNT(*) FROM clause_templates").await, 0);
+        // Seed 001's wording, saved; new drafts use it.
+        fields[0].1 = "bevilja finansiellt stöd för insatsen *{insats}* för perioden {start} fram till {slut}, maximalt {belopp} kronor{option}.".into();
+        let pairs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let r = admin.post("/att-satser", &pairs).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(app.count("SELECT COUNT(*) FROM clause_templates").await, 1, "only the changed clause is stored");
+        let (id, _) = framsteget(&app).await;
+        let officer = app.api(&app.token("handlaggare@example.org").await);
+        let prep: Value = officer.get(&format!("/api/v1/applications/{id}/proposal")).await.json().await.unwrap();
+        assert!(prep["proposal"]["clauses"][0].as_str().unwrap().starts_with("bevilja finansiellt stöd för insatsen *Framsteget 2.0*"));
+        // Only administrators edit the library.
+        let director = app.login("forbundschef@example.org").await;
+        assert_eq!(director.page("/att-satser").await.0, StatusCode::FORBIDDEN);
+        assert_eq!(director.post("/att-satser", &pairs).await.status(), StatusCode::FORBIDDEN);
+        assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'clause_library.save'").await, 1);
+    }
+}

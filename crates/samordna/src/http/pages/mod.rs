@@ -7,6 +7,7 @@ mod agreement;
 mod application_form;
 mod applications;
 mod audit;
+mod clauses;
 mod login;
 mod preparation;
 mod public;
@@ -42,6 +43,7 @@ pub fn router(max_attachment_bytes: usize) -> Router<AppState> {
         .route("/anvandare/ny", get(admin::user_form).post(admin::user_submit))
         .route("/granskningslogg", get(audit::page))
         .route("/overenskommelse", get(agreement::page).post(agreement::publish))
+        .route("/att-satser", get(clauses::view).post(clauses::save))
         .route("/ansokningar", get(applications::office_list))
         .route("/mina-ansokningar", get(applications::my_list))
         .route("/ansokningar/ny", get(applications::new_form).post(applications::create))
@@ -94,6 +96,7 @@ impl Layout {
             if p.administers_any() {
                 nav.push(("/anvandare", "Användare"));
                 nav.push(("/overenskommelse", "Överenskommelse"));
+                nav.push(("/att-satser", "Att-satser"));
                 nav.push(("/granskningslogg", "Granskningslogg"));
             }
         }
