@@ -257,24 +257,32 @@ pub fn proposal_pdf(
     samordna_documents::pdf(&proposal_markup(p), crate::domain::time::now())
 }
 
-/// The proposal's text as HTML (headings, att-clauses, Ärendet, Bedömning), to place in a page.
-pub fn proposal_body_html(p: &crate::domain::proposal::ProposalContent) -> String {
+/// One att-clause as HTML: "att" in bold, the *name* in italics, everything else escaped.
+fn clause_html(c: &str) -> String {
+    use crate::domain::rich_text::escape_html;
+    let parts: Vec<&str> = c.split('*').collect();
+    let body: String = parts
+        .iter()
+        .enumerate()
+        .map(|(i, part)| match (i % 2 == 1, i + 1 < parts.len()) {
+            (true, true) => format!("<em>{}</em>", escape_html(part)),
+            // A star without its pair is text.
+            (true, false) => format!("*{}", escape_html(part)),
+            _ => escape_html(part),
+        })
+        .collect();
+    format!("<p><strong>att</strong> {body}</p>")
+}
+
+/// The proposal's sections as HTML, with the heading levels given (a page nests them deeper
+/// than a standalone document).
+fn proposal_sections_html(p: &crate::domain::proposal::ProposalContent, levels: [u8; 3]) -> String {
     use crate::domain::rich_text::{escape_html, to_html};
-    let clause = |c: &str| {
-        let parts: Vec<&str> = c.split('*').collect();
-        parts
-            .iter()
-            .enumerate()
-            .map(|(i, part)| match (i % 2 == 1, i + 1 < parts.len()) {
-                (true, true) => format!("<em>{}</em>", escape_html(part)),
-                (true, false) => format!("*{}", escape_html(part)),
-                _ => escape_html(part),
-            })
-            .collect::<String>()
-    };
-    let clauses: String = p.clauses.iter().map(|c| format!("<p><strong>att</strong> {}</p>", clause(c))).collect();
+    let [top, section, sub] = levels;
+    let clauses: String = p.clauses.iter().map(|c| clause_html(c)).collect();
     format!(
-        "<h3>{h}</h3><h4>Förslag till beslut</h4><p><strong>{intro}</strong></p>{clauses}<h4>Ärendet</h4><h5>Ansökan</h5>{case}<h5>Bedömning</h5>{assessment}<p>{name}, {title}</p>",
+        "<h{top}>{h}</h{top}><h{section}>Förslag till beslut</h{section}><p><strong>{intro}</strong></p>{clauses}\
+         <h{section}>Ärendet</h{section}><h{sub}>Ansökan</h{sub}>{case}<h{sub}>Bedömning</h{sub}>{assessment}<p>{name}, {title}</p>",
         h = escape_html(&p.heading),
         intro = escape_html(&p.intro),
         case = to_html(&p.case_text),
@@ -284,31 +292,30 @@ pub fn proposal_body_html(p: &crate::domain::proposal::ProposalContent) -> Strin
     )
 }
 
-/// The proposal as a standalone HTML document with the same text.
+/// The proposal's text as HTML, to place in a page under its own h2.
+pub fn proposal_body_html(p: &crate::domain::proposal::ProposalContent) -> String {
+    proposal_sections_html(p, [3, 4, 5])
+}
+
+/// The proposal as a standalone HTML document with the same text as the PDF.
 pub fn proposal_html(p: &crate::domain::proposal::ProposalContent) -> String {
-    use crate::domain::rich_text::{escape_html, to_html};
-    let clause = |c: &str| {
-        let parts: Vec<&str> = c.split('*').collect();
-        parts
-            .iter()
-            .enumerate()
-            .map(|(i, part)| match (i % 2 == 1, i + 1 < parts.len()) {
-                (true, true) => format!("<em>{}</em>", escape_html(part)),
-                (true, false) => format!("*{}", escape_html(part)),
-                _ => escape_html(part),
-            })
-            .collect::<String>()
-    };
-    let clauses: String = p.clauses.iter().map(|c| format!("<p><strong>att</strong> {}</p>", clause(c))).collect();
     format!(
-        "<!DOCTYPE html><html lang=\"sv\"><head><meta charset=\"utf-8\"><title>{h} – Förslag till beslut</title></head><body><main>\
-         <h1>{h}</h1><h2>Förslag till beslut</h2><h3>{intro}</h3>{clauses}<h2>Ärendet</h2><h3>Ansökan</h3>{case}<h3>Bedömning</h3>{assessment}\
-         <p>{name}, {title}</p></main></body></html>",
-        h = escape_html(&p.heading),
-        intro = escape_html(&p.intro),
-        case = to_html(&p.case_text),
-        assessment = to_html(&p.assessment),
-        name = escape_html(&p.signer_name),
-        title = escape_html(&p.signer_title),
+        "<!DOCTYPE html><html lang=\"sv\"><head><meta charset=\"utf-8\"><title>{} – Förslag till beslut</title></head><body><main>{}</main></body></html>",
+        crate::domain::rich_text::escape_html(&p.heading),
+        proposal_sections_html(p, [1, 2, 3])
     )
+}
+
+/// Typesets off the async runtime (it takes CPU time), logging a failure; for handlers.
+pub async fn typeset(
+    job: impl FnOnce() -> Result<Vec<u8>, samordna_documents::DocumentError> + Send + 'static,
+) -> Result<Vec<u8>, ()> {
+    match tokio::task::spawn_blocking(job).await {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "a document could not be typeset");
+            Err(())
+        }
+        Err(_) => Err(()),
+    }
 }

@@ -197,13 +197,9 @@ pub async fn document(
                 .into_response())
         }
         "pdf" => {
-            let bytes = tokio::task::spawn_blocking(move || crate::documents::proposal_pdf(&proposal))
+            let bytes = crate::documents::typeset(move || crate::documents::proposal_pdf(&proposal))
                 .await
-                .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?
-                .map_err(|e| {
-                    tracing::error!(error = %e, "the proposal could not be typeset");
-                    ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
-                })?;
+                .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
             Ok(file_response(&format!("{}.pdf", view.proposal.heading), "application/pdf", bytes))
         }
         _ => Err(ApiError::invalid(vec![FieldError::new("format", "format_unknown")])),

@@ -879,12 +879,8 @@ pub async fn pdf(
         v.row.registration_number.clone().unwrap_or_else(|| v.content.name.clone()).replace('/', "-")
     );
     // Typesetting takes a few milliseconds of CPU: keep it off the request threads.
-    let bytes = tokio::task::spawn_blocking(move || crate::documents::application_pdf(&v))
+    let bytes = crate::documents::typeset(move || crate::documents::application_pdf(&v))
         .await
-        .map_err(|_| PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?
-        .map_err(|e| {
-            tracing::error!(error = %e, "the application could not be typeset");
-            PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
-        })?;
+        .map_err(|_| PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
     Ok(file_response(&name, "application/pdf", bytes))
 }

@@ -329,13 +329,9 @@ pub async fn pdf(
 ) -> Result<Response, PageError> {
     let v = service::get(&state.db, &p, id).await?;
     let proposal = v.proposal.clone();
-    let bytes = tokio::task::spawn_blocking(move || crate::documents::proposal_pdf(&proposal))
+    let bytes = crate::documents::typeset(move || crate::documents::proposal_pdf(&proposal))
         .await
-        .map_err(|_| PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?
-        .map_err(|e| {
-            tracing::error!(error = %e, "the proposal could not be typeset");
-            PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal")
-        })?;
+        .map_err(|_| PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
     Ok(file_response(&format!("{} - Forslag till beslut.pdf", v.proposal.heading), "application/pdf", bytes))
 }
 
