@@ -2,6 +2,7 @@
 
 mod support;
 
+mod access;
 mod api;
 mod application_pages;
 mod applications;
