@@ -2,6 +2,8 @@
 //! that ship inside the binary. Kept in its own crate because Typst is large: it builds once and
 //! the rest of Samordna does not wait for it.
 
+pub mod docx;
+
 use std::sync::OnceLock;
 
 use typst::diag::{FileError, FileResult, SourceDiagnostic};

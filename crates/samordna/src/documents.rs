@@ -306,6 +306,50 @@ pub fn proposal_html(p: &crate::domain::proposal::ProposalContent) -> String {
     )
 }
 
+/// A formatted text (paragraphs and lists) as DOCX blocks.
+fn rich_docx(text: &str, out: &mut Vec<samordna_documents::docx::Block>) {
+    use samordna_documents::docx::Block as D;
+    for block in parse(text) {
+        match block {
+            Block::Paragraph(p) => out.push(D::Paragraph(vec![(p, false, false)])),
+            Block::List(items) => out.extend(items.into_iter().map(D::Bullet)),
+        }
+    }
+}
+
+/// One att-clause as DOCX runs: "att" in bold, the *name* in italics.
+fn clause_runs(c: &str) -> Vec<(String, bool, bool)> {
+    let parts: Vec<&str> = c.split('*').collect();
+    let mut runs = vec![("att ".to_string(), true, false)];
+    for (i, part) in parts.iter().enumerate() {
+        match (i % 2 == 1, i + 1 < parts.len()) {
+            (true, true) => runs.push((part.to_string(), false, true)),
+            (true, false) => runs.push((format!("*{part}"), false, false)),
+            _ => runs.push((part.to_string(), false, false)),
+        }
+    }
+    runs.retain(|(t, _, _)| !t.is_empty());
+    runs
+}
+
+/// The proposal as DOCX, with real headings and lists and the same text as the PDF.
+pub fn proposal_docx(p: &crate::domain::proposal::ProposalContent) -> Vec<u8> {
+    use samordna_documents::docx::{docx, Block as D};
+    let mut blocks = vec![
+        D::Heading(1, p.heading.clone()),
+        D::Heading(2, "Förslag till beslut".into()),
+        D::Heading(3, p.intro.clone()),
+    ];
+    blocks.extend(p.clauses.iter().map(|c| D::Paragraph(clause_runs(c))));
+    blocks.push(D::Heading(2, "Ärendet".into()));
+    blocks.push(D::Heading(3, "Ansökan".into()));
+    rich_docx(&p.case_text, &mut blocks);
+    blocks.push(D::Heading(3, "Bedömning".into()));
+    rich_docx(&p.assessment, &mut blocks);
+    blocks.push(D::Paragraph(vec![(format!("{}, {}", p.signer_name, p.signer_title), false, false)]));
+    docx(&format!("{} – Förslag till beslut", p.heading), &blocks)
+}
+
 /// Typesets off the async runtime (it takes CPU time), logging a failure; for handlers.
 pub async fn typeset(
     job: impl FnOnce() -> Result<Vec<u8>, samordna_documents::DocumentError> + Send + 'static,

@@ -88,7 +88,7 @@ pub fn message(code: &str) -> &'static str {
         "conflict_field" => "Någon annan har ändrat ansökan.",
         "agreement_unchanged" => "Texten är densamma som den gällande.",
         "officer_unknown" => "Välj en handläggare eller förbundschefen i förbundet.",
-        "format_unknown" => "Välj html, pdf eller txt.",
+        "format_unknown" => "Välj html, pdf, docx eller txt.",
         "clause_template_invalid" => "En att-sats i förbundets mallar går inte att fylla i. Rätta mallen.",
         "clause_placeholder_unknown" => "Mallen använder en platshållare som inte finns. Se listan över platshållare.",
         "content_unreadable" => "Ansökan kan inte läsas. Kontakta förbundet.",

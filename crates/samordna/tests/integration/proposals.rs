@@ -8,6 +8,43 @@ use crate::both;
 use crate::support::{pdf_text, Api, TestApp, DEMO_PASSWORD};
 use samordna::service::accounts::{create_user_with_password, Creator, NewUserInput};
 
+/// The bytes of one entry of a ZIP whose entries are stored uncompressed (as Samordna writes them).
+fn stored_zip_entry(zip: &[u8], name: &str) -> String {
+    let mut at = 0;
+    while at + 30 <= zip.len() && zip[at..at + 4] == [0x50, 0x4b, 0x03, 0x04] {
+        let n = |o: usize| u16::from_le_bytes([zip[at + o], zip[at + o + 1]]) as usize;
+        let size = u32::from_le_bytes([zip[at + 18], zip[at + 19], zip[at + 20], zip[at + 21]]) as usize;
+        let (name_len, extra_len) = (n(26), n(28));
+        let entry = std::str::from_utf8(&zip[at + 30..at + 30 + name_len]).unwrap();
+        let data = at + 30 + name_len + extra_len;
+        if entry == name {
+            return String::from_utf8(zip[data..data + size].to_vec()).unwrap();
+        }
+        at = data + size;
+    }
+    panic!("{name} is not in the archive");
+}
+
+/// The text of each paragraph of a word/document.xml.
+fn docx_paragraphs(xml: &str) -> Vec<String> {
+    xml.split("</w:p>")
+        .map(|p| {
+            let mut text = String::new();
+            let mut in_tag = false;
+            for c in p.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&amp;", "&")
+        })
+        .filter(|t| !t.trim().is_empty())
+        .collect()
+}
+
 async fn member(app: &TestApp, name: &str) -> i64 {
     app.count(&format!("SELECT id FROM members WHERE name = '{name}'")).await
 }
@@ -141,6 +178,15 @@ both! {
         ] {
             assert!(pdf.contains(needle), "{needle} in {pdf}");
         }
+        // The DOCX holds the same text, paragraph by paragraph, the emphasis as italics.
+        let r = officer.get(&format!("/api/v1/applications/{id}/proposal/document?format=docx")).await;
+        assert_eq!(r.headers()["content-type"], "application/vnd.openxmlformats-officedocument.wordprocessingml.document");
+        let docx = r.bytes().await.unwrap();
+        let document = stored_zip_entry(&docx, "word/document.xml");
+        assert!(document.contains("<w:pStyle w:val=\"Heading1\"/>"), "real headings");
+        assert!(document.contains("<w:rPr><w:i/></w:rPr><w:t xml:space=\"preserve\">Framsteget 2.0</w:t>"));
+        let expected: Vec<String> = text.lines().filter(|l| !l.is_empty()).map(|l| l.replace('*', "")).collect();
+        assert_eq!(docx_paragraphs(&document), expected);
         let r = officer.get(&format!("/api/v1/applications/{id}/proposal/document?format=odt")).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 

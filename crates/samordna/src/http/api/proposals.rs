@@ -171,11 +171,11 @@ pub async fn draft(
 
 #[derive(Deserialize, IntoParams)]
 pub struct DocumentQuery {
-    /// html, pdf or txt.
+    /// html, pdf, docx or txt.
     pub format: Option<String>,
 }
 
-/// The proposal as a document: HTML, PDF/A or plain text, all with the same text.
+/// The proposal as a document: HTML, PDF/A, DOCX or plain text, all with the same text.
 #[utoipa::path(get, path = "/api/v1/applications/{id}/proposal/document", tag = "proposals", params(("id" = i64, Path), DocumentQuery),
     responses(
         (status = 200, description = "The document"),
@@ -192,6 +192,11 @@ pub async fn document(
     let proposal = view.proposal.clone();
     match q.format.as_deref().unwrap_or("html") {
         "txt" => Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], proposal_text(&proposal)).into_response()),
+        "docx" => Ok(file_response(
+            &format!("{}.docx", view.proposal.heading),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            crate::documents::proposal_docx(&proposal),
+        )),
         "html" => {
             Ok(([(header::CONTENT_TYPE, "text/html; charset=utf-8")], crate::documents::proposal_html(&proposal))
                 .into_response())
