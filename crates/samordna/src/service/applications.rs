@@ -174,6 +174,19 @@ async fn load(tx: &mut Tx, p: &Principal, id: i64) -> ServiceResult<(Application
     Ok((row, status, access))
 }
 
+/// Loads an application an applicant is about to change: only its parties' applicants may, and
+/// only while it is editable (draft, signing, or sent back for completion).
+async fn load_for_change(tx: &mut Tx, p: &Principal, id: i64) -> ServiceResult<(ApplicationRow, Status)> {
+    let (row, status, access) = load(tx, p, id).await?;
+    if !access.applicant {
+        return Err(ServiceError::NotFound);
+    }
+    if !status.editable() {
+        return Err(ServiceError::Conflict("application_not_editable"));
+    }
+    Ok((row, status))
+}
+
 pub async fn get(db: &Db, p: &Principal, id: i64) -> ServiceResult<ApplicationView> {
     let mut tx = db.read().await?;
     let (row, status, access) = load(&mut tx, p, id).await?;
@@ -258,13 +271,7 @@ pub async fn update(
     void_signatures: bool,
 ) -> ServiceResult<ApplicationView> {
     let mut tx = db.write().await?;
-    let (row, status, access) = load(&mut tx, p, id).await?;
-    if !access.applicant {
-        return Err(ServiceError::NotFound);
-    }
-    if !status.editable() {
-        return Err(ServiceError::Conflict("application_not_editable"));
-    }
+    let (row, status) = load_for_change(&mut tx, p, id).await?;
     // The owner is the member that started the application; it cannot be changed.
     content.owner.member_id = row.owner_member_id;
     let members = member_store::list_members(&mut tx, row.association_id).await?;
@@ -362,13 +369,7 @@ pub async fn sign(db: &Db, p: &Principal, id: i64, member_id: i64) -> ServiceRes
 /// (prefix, year, running number); a submission after a completion request keeps the number.
 pub async fn submit(db: &Db, p: &Principal, id: i64) -> ServiceResult<String> {
     let mut tx = db.write().await?;
-    let (row, status, access) = load(&mut tx, p, id).await?;
-    if !access.applicant {
-        return Err(ServiceError::NotFound);
-    }
-    if !status.editable() {
-        return Err(ServiceError::Conflict("application_not_editable"));
-    }
+    let (row, _) = load_for_change(&mut tx, p, id).await?;
     let content = parse_content(&row)?;
     let signatures = store::signatures(&mut tx, id).await?;
     let unsigned: Vec<FieldError> = content
@@ -543,13 +544,7 @@ pub async fn add_attachment(
         return Err(ServiceError::Invalid(vec![FieldError::new("file", "attachment_type")]));
     };
     let mut tx = db.write().await?;
-    let (row, status, access) = load(&mut tx, p, id).await?;
-    if !access.applicant {
-        return Err(ServiceError::NotFound);
-    }
-    if !status.editable() {
-        return Err(ServiceError::Conflict("application_not_editable"));
-    }
+    let (row, _) = load_for_change(&mut tx, p, id).await?;
     let name = clean_filename(filename);
     let sha = crate::service::tokens::hash_bytes(bytes);
     let now = time::now();
