@@ -319,8 +319,15 @@ fn rich_docx(text: &str, out: &mut Vec<samordna_documents::docx::Block>) {
 
 /// One att-clause as DOCX runs: "att" in bold, the *name* in italics.
 fn clause_runs(c: &str) -> Vec<(String, bool, bool)> {
-    let parts: Vec<&str> = c.split('*').collect();
     let mut runs = vec![("att ".to_string(), true, false)];
+    runs.extend(emphasis_runs(c));
+    runs
+}
+
+/// Runs of a text whose paired stars mark italics; a star without its pair is text.
+fn emphasis_runs(c: &str) -> Vec<(String, bool, bool)> {
+    let parts: Vec<&str> = c.split('*').collect();
+    let mut runs = Vec::new();
     for (i, part) in parts.iter().enumerate() {
         match (i % 2 == 1, i + 1 < parts.len()) {
             (true, true) => runs.push((part.to_string(), false, true)),
@@ -362,4 +369,104 @@ pub async fn typeset(
         }
         Err(_) => Err(()),
     }
+}
+
+/// One block of a plain document (a minutes extract, an agreement): headings, and paragraphs
+/// whose paired stars mark the intervention's name in italics.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DocBlock {
+    Heading(u8, String),
+    Paragraph(String),
+}
+
+/// A paragraph's text as read: the stars that mark emphasis left out.
+pub fn doc_plain(text: &str) -> String {
+    emphasis_runs(text).into_iter().map(|(t, _, _)| t).collect()
+}
+
+/// The document as plain text, one block per paragraph.
+pub fn doc_text(blocks: &[DocBlock]) -> String {
+    let mut out = String::new();
+    for b in blocks {
+        match b {
+            DocBlock::Heading(_, t) => out.push_str(t),
+            DocBlock::Paragraph(t) => out.push_str(&doc_plain(t)),
+        }
+        out.push_str("\n\n");
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+/// The document as HTML fragments for a page: headings start at `level`.
+pub fn doc_body_html(blocks: &[DocBlock], level: u8) -> String {
+    let mut out = String::new();
+    for b in blocks {
+        match b {
+            DocBlock::Heading(l, t) => {
+                let h = (l + level - 1).min(6);
+                out.push_str(&format!("<h{h}>{}</h{h}>\n", html_escape(t)));
+            }
+            DocBlock::Paragraph(t) => {
+                out.push_str("<p>");
+                for (run, _, italic) in emphasis_runs(t) {
+                    if italic {
+                        out.push_str(&format!("<em>{}</em>", html_escape(&run)));
+                    } else {
+                        out.push_str(&html_escape(&run));
+                    }
+                }
+                out.push_str("</p>\n");
+            }
+        }
+    }
+    out
+}
+
+fn html_escape(t: &str) -> String {
+    t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn doc_markup(title: &str, blocks: &[DocBlock]) -> String {
+    let mut m = format!("#set document(title: {})\n", string_literal(title));
+    m.push_str("#set text(lang: \"sv\", region: \"SE\", size: 11pt)\n#set page(paper: \"a4\", margin: (x: 2.5cm, y: 2.5cm))\n");
+    for b in blocks {
+        match b {
+            DocBlock::Heading(level, t) => {
+                m.push_str(&"=".repeat(*level as usize));
+                m.push(' ');
+                m.push_str(&escape(t));
+            }
+            DocBlock::Paragraph(t) => {
+                for (run, _, italic) in emphasis_runs(t) {
+                    if italic {
+                        m.push_str(&format!("_{}_", escape(&run)));
+                    } else {
+                        m.push_str(&escape(&run));
+                    }
+                }
+            }
+        }
+        m.push_str("\n\n");
+    }
+    m
+}
+
+/// The document as tagged PDF/A.
+pub fn doc_pdf(title: &str, blocks: &[DocBlock]) -> Result<Vec<u8>, samordna_documents::DocumentError> {
+    samordna_documents::pdf(&doc_markup(title, blocks), crate::domain::time::now())
+}
+
+/// The document as DOCX with real headings.
+pub fn doc_docx(title: &str, blocks: &[DocBlock]) -> Vec<u8> {
+    use samordna_documents::docx::{docx, Block as D};
+    let out: Vec<D> = blocks
+        .iter()
+        .map(|b| match b {
+            DocBlock::Heading(level, t) => D::Heading(*level, t.clone()),
+            DocBlock::Paragraph(t) => D::Paragraph(emphasis_runs(t)),
+        })
+        .collect();
+    docx(title, &out)
 }

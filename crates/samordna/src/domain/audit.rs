@@ -60,10 +60,16 @@ pub enum Action {
     AgreementPublish,
     PreparationSave,
     ClauseLibrarySave,
+    MeetingCreate,
+    MeetingUpdate,
+    MeetingAttest,
+    DecisionRecord,
+    AgreementSign,
+    AgreementTemplateSave,
 }
 
 impl Action {
-    pub const ALL: [Action; 17] = [
+    pub const ALL: [Action; 23] = [
         Action::Login,
         Action::Logout,
         Action::SessionExpired,
@@ -81,6 +87,12 @@ impl Action {
         Action::AgreementPublish,
         Action::PreparationSave,
         Action::ClauseLibrarySave,
+        Action::MeetingCreate,
+        Action::MeetingUpdate,
+        Action::MeetingAttest,
+        Action::DecisionRecord,
+        Action::AgreementSign,
+        Action::AgreementTemplateSave,
     ];
 
     pub fn code(self) -> &'static str {
@@ -102,6 +114,12 @@ impl Action {
             Action::AgreementPublish => "agreement.publish",
             Action::PreparationSave => "preparation.save",
             Action::ClauseLibrarySave => "clause_library.save",
+            Action::MeetingCreate => "meeting.create",
+            Action::MeetingUpdate => "meeting.update",
+            Action::MeetingAttest => "meeting.attest",
+            Action::DecisionRecord => "decision.record",
+            Action::AgreementSign => "intervention.agreement_sign",
+            Action::AgreementTemplateSave => "agreement_template.save",
         }
     }
 
@@ -128,6 +146,12 @@ impl Action {
             Action::AgreementPublish => "Ny överenskommelsetext",
             Action::PreparationSave => "Beredning sparad",
             Action::ClauseLibrarySave => "Att-satser ändrade",
+            Action::MeetingCreate => "Nytt sammanträde",
+            Action::MeetingUpdate => "Protokoll ändrat",
+            Action::MeetingAttest => "Protokoll justerat",
+            Action::DecisionRecord => "Beslut fattat",
+            Action::AgreementSign => "Överenskommelse undertecknad",
+            Action::AgreementTemplateSave => "Mall för överenskommelse ändrad",
         }
     }
 }

@@ -5,6 +5,7 @@ pub mod attachment;
 pub mod audit;
 pub mod collation;
 pub mod email;
+pub mod meeting;
 pub mod money;
 pub mod org_number;
 pub mod party;

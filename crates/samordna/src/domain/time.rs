@@ -11,6 +11,11 @@ pub fn now() -> Timestamp {
     Utc::now().trunc_subsecs(6)
 }
 
+/// Today's date in Sweden.
+pub fn today() -> NaiveDate {
+    Utc::now().with_timezone(&Stockholm).date_naive()
+}
+
 /// "2026-11-22 14:05" in Swedish local time.
 pub fn format_local(ts: Timestamp) -> String {
     ts.with_timezone(&Stockholm).format("%Y-%m-%d %H:%M").to_string()

@@ -94,6 +94,7 @@ impl From<ServiceError> for ApiError {
             ServiceError::Invalid(fields) => ApiError::invalid(fields),
             ServiceError::NotFound => ApiError::not_found(),
             ServiceError::Forbidden => ApiError::new(StatusCode::FORBIDDEN, "forbidden"),
+            ServiceError::Denied(code) => ApiError::new(StatusCode::FORBIDDEN, code),
             ServiceError::Unauthenticated => ApiError::new(StatusCode::UNAUTHORIZED, "unauthenticated"),
             ServiceError::Conflict(code) => ApiError::new(StatusCode::CONFLICT, code),
             ServiceError::Stale(changes) => {
@@ -130,6 +131,7 @@ impl From<ServiceError> for PageError {
         match e {
             ServiceError::NotFound | ServiceError::Invalid(_) => PageError::not_found(),
             ServiceError::Forbidden => PageError::new(StatusCode::FORBIDDEN, "forbidden"),
+            ServiceError::Denied(code) => PageError::new(StatusCode::FORBIDDEN, code),
             ServiceError::Unauthenticated => PageError::new(StatusCode::UNAUTHORIZED, "unauthenticated"),
             ServiceError::Conflict(_) | ServiceError::Stale(_) => PageError::new(StatusCode::CONFLICT, "conflict"),
             ServiceError::Throttled => PageError::new(StatusCode::TOO_MANY_REQUESTS, "throttled"),

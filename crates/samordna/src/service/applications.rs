@@ -27,10 +27,21 @@ pub enum Status {
     Signing,
     Received,
     CompletionRequested,
+    /// Beviljad by the board.
+    Granted,
+    /// Avslagen by the board.
+    Rejected,
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [Status::Draft, Status::Signing, Status::Received, Status::CompletionRequested];
+    pub const ALL: [Status; 6] = [
+        Status::Draft,
+        Status::Signing,
+        Status::Received,
+        Status::CompletionRequested,
+        Status::Granted,
+        Status::Rejected,
+    ];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -38,6 +49,8 @@ impl Status {
             Status::Signing => "signing",
             Status::Received => "received",
             Status::CompletionRequested => "completion_requested",
+            Status::Granted => "granted",
+            Status::Rejected => "rejected",
         }
     }
 
@@ -51,6 +64,8 @@ impl Status {
             Status::Signing => "Underskrifter pågår",
             Status::Received => "Inkommen",
             Status::CompletionRequested => "Komplettering begärd",
+            Status::Granted => "Beviljad",
+            Status::Rejected => "Avslagen",
         }
     }
 

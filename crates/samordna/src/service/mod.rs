@@ -5,6 +5,8 @@ pub mod accounts;
 pub mod applications;
 pub mod audit;
 pub mod demo;
+pub mod interventions;
+pub mod meetings;
 pub mod members;
 pub mod preparations;
 pub mod principal;
@@ -66,6 +68,9 @@ pub enum ServiceError {
     /// The caller is known but its role does not allow this.
     #[error("forbidden")]
     Forbidden,
+    /// The caller is known but may not do this, for a reason worth naming.
+    #[error("denied: {0}")]
+    Denied(&'static str),
     /// Not logged in, or the session or token is no longer valid.
     #[error("unauthenticated")]
     Unauthenticated,

@@ -68,6 +68,18 @@ pub fn requested_grant(v: &ApplicationView) -> Option<GrantFacts> {
     })
 }
 
+/// The partners in the order the documents name them.
+pub fn ordered_partners(v: &ApplicationView) -> Vec<String> {
+    partner_order(
+        &v.content
+            .partners
+            .iter()
+            .filter_map(|x| v.members.iter().find(|m| m.id == x.member_id))
+            .map(|m| (m.name.clone(), m.party_kind))
+            .collect::<Vec<_>>(),
+    )
+}
+
 /// Drafts a proposal from the application, the checklist and the recommendation, with the
 /// association's clause wording and the director as signer.
 pub fn draft(
@@ -80,13 +92,7 @@ pub fn draft(
     signer: (&str, &str),
 ) -> Result<ProposalContent, TemplateError> {
     let c = &v.content;
-    let partners = partner_order(
-        &c.partners
-            .iter()
-            .filter_map(|x| v.members.iter().find(|m| m.id == x.member_id))
-            .map(|m| (m.name.clone(), m.party_kind))
-            .collect::<Vec<_>>(),
-    );
+    let partners = ordered_partners(v);
     let owner = v.member_name(c.owner.member_id);
     let case_text = draft_case_opening(&CaseFacts {
         owner: &owner,
@@ -155,7 +161,8 @@ pub async fn get(db: &Db, p: &Principal, application_id: i64) -> ServiceResult<P
         })
         .map(|u| (u.user.id, u.user.name))
         .collect();
-    let can_edit = office_editor(p, association);
+    let can_edit = office_editor(p, association)
+        && !matches!(application.status, Status::Granted | Status::Rejected);
     let edits = edits.into_iter().map(|e| (e.edited_by_name, e.edited_at)).collect();
     match stored {
         Some(s) => Ok(PreparationView {
@@ -225,6 +232,9 @@ pub async fn save(
     let association = view.application.row.association_id;
     if !office_editor(p, association) {
         return Err(ServiceError::Forbidden);
+    }
+    if matches!(view.application.status, Status::Granted | Status::Rejected) {
+        return Err(ServiceError::Conflict("case_already_decided"));
     }
     let mut errors = Vec::new();
     if let Some(officer) = input.officer_user_id {

@@ -22,7 +22,7 @@ pub struct ApplicationRow {
     pub updated_at: Timestamp,
 }
 
-const COLUMNS: &str = "id, association_id, owner_member_id, name, status, registration_number, received_at, content, \
+const COLUMNS: &str = "id, association_id, owner_member_id, name, COALESCE(decision, status) AS status, registration_number, received_at, content, \
     content_hash, lock_version, created_by, created_at, updated_at";
 
 pub struct NewApplication<'a> {
@@ -153,7 +153,7 @@ pub async fn list(tx: &mut Tx, f: &ListFilter, page: Page) -> Result<(Vec<ListRo
             values.push(Value::Text(s.to_string()));
             marks.push(format!("${}", values.len()));
         }
-        conditions.push(format!("a.status IN ({})", marks.join(", ")));
+        conditions.push(format!("COALESCE(a.decision, a.status) IN ({})", marks.join(", ")));
     }
     if let Some(members) = &f.party_members {
         if members.is_empty() {
@@ -186,7 +186,7 @@ pub async fn list(tx: &mut Tx, f: &ListFilter, page: Page) -> Result<(Vec<ListRo
     let where_clause = conditions.join(" AND ");
     let count_sql = format!("SELECT COUNT(*) FROM applications a WHERE {where_clause}");
     let sql = format!(
-        "SELECT a.id, a.name, a.status, a.registration_number, a.received_at, a.updated_at, m.name AS owner_name
+        "SELECT a.id, a.name, COALESCE(a.decision, a.status) AS status, a.registration_number, a.received_at, a.updated_at, m.name AS owner_name
          FROM applications a JOIN members m ON m.id = a.owner_member_id
          WHERE {where_clause} ORDER BY {order} LIMIT {} OFFSET {}",
         page.limit, page.offset

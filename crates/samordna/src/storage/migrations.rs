@@ -38,6 +38,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0004_preparation.sql"),
         postgres: include_str!("../../migrations/postgres/0004_preparation.sql"),
     },
+    Migration {
+        version: 5,
+        name: "meetings",
+        sqlite: include_str!("../../migrations/sqlite/0005_meetings.sql"),
+        postgres: include_str!("../../migrations/postgres/0005_meetings.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

@@ -5,6 +5,8 @@
 
 pub mod applications;
 pub mod audit;
+pub mod interventions;
+pub mod meetings;
 pub mod members;
 pub mod migrations;
 pub mod preparations;

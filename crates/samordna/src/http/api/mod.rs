@@ -1,6 +1,8 @@
 //! The JSON API under /api/v1. Its OpenAPI 3.1 document is generated from these handlers.
 
 pub mod applications;
+mod interventions;
+mod meetings;
 mod members;
 mod proposals;
 mod users;
@@ -72,6 +74,15 @@ pub fn router(max_attachment_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(proposals::get, proposals::put))
         .routes(routes!(proposals::draft))
         .routes(routes!(proposals::document))
+        .routes(routes!(meetings::create, meetings::list))
+        .routes(routes!(meetings::get, meetings::update))
+        .routes(routes!(meetings::decide))
+        .routes(routes!(meetings::attest))
+        .routes(routes!(meetings::extract))
+        .routes(routes!(interventions::list))
+        .routes(routes!(interventions::get))
+        .routes(routes!(interventions::sign))
+        .routes(routes!(interventions::agreement))
         .merge(uploads)
 }
 
