@@ -430,7 +430,9 @@ fn html_escape(t: &str) -> String {
 
 fn doc_markup(title: &str, blocks: &[DocBlock]) -> String {
     let mut m = format!("#set document(title: {})\n", string_literal(title));
-    m.push_str("#set text(lang: \"sv\", region: \"SE\", size: 11pt)\n#set page(paper: \"a4\", margin: (x: 2.5cm, y: 2.5cm))\n");
+    m.push_str(
+        "#set text(lang: \"sv\", region: \"SE\", size: 11pt)\n#set page(paper: \"a4\", margin: (x: 2.5cm, y: 2.5cm))\n",
+    );
     for b in blocks {
         match b {
             DocBlock::Heading(level, t) => {

@@ -290,8 +290,7 @@ pub fn agreement_text(template: &str, f: &AgreementFacts<'_>) -> Result<String, 
 
 /// Checks an agreement template against the placeholders it may use.
 pub fn check_agreement_template(template: &str) -> Result<(), TemplateError> {
-    let all: BTreeMap<&str, String> =
-        AGREEMENT_PLACEHOLDERS.iter().map(|(name, _)| (*name, String::new())).collect();
+    let all: BTreeMap<&str, String> = AGREEMENT_PLACEHOLDERS.iter().map(|(name, _)| (*name, String::new())).collect();
     fill(template, &all).map(|_| ())
 }
 

@@ -32,10 +32,11 @@ pub fn reach(p: &Principal, association_id: i64) -> Reach {
         let here = g.association_id == Some(association_id);
         match (g.role, g.member_id) {
             (Role::SystemAdmin, _) => r.all = true,
-            (
-                Role::AssociationAdmin | Role::Director | Role::CaseOfficer | Role::BoardMember | Role::Auditor,
-                _,
-            ) if here => r.all = true,
+            (Role::AssociationAdmin | Role::Director | Role::CaseOfficer | Role::BoardMember | Role::Auditor, _)
+                if here =>
+            {
+                r.all = true
+            }
             (Role::InterventionLead | Role::CaseWorker, Some(m)) if here => r.members.push(m),
             (Role::Signatory, Some(m)) if here => {
                 r.members.push(m);
@@ -198,12 +199,9 @@ pub fn agreement_document(v: &InterventionView) -> (String, Vec<crate::documents
     blocks.push(DocBlock::Heading(2, "Underskrifter".into()));
     for party in &v.parties {
         blocks.push(DocBlock::Paragraph(match v.signature_of(party.member_id) {
-            Some(s) => format!(
-                "{}: undertecknad av {} {}.",
-                party.member_name,
-                s.signer_name,
-                time::format_local(s.signed_at)
-            ),
+            Some(s) => {
+                format!("{}: undertecknad av {} {}.", party.member_name, s.signer_name, time::format_local(s.signed_at))
+            }
             None => format!("{}: väntar på underskrift.", party.member_name),
         }));
     }

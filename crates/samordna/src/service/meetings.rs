@@ -123,7 +123,8 @@ async fn load(tx: &mut Tx, p: &Principal, id: i64) -> ServiceResult<(MeetingRow,
 pub async fn get(db: &Db, p: &Principal, id: i64) -> ServiceResult<MeetingView> {
     let mut tx = db.read().await?;
     let (row, access) = load(&mut tx, p, id).await?;
-    let association = member_store::get_association(&mut tx, row.association_id).await?.ok_or(ServiceError::NotFound)?;
+    let association =
+        member_store::get_association(&mut tx, row.association_id).await?.ok_or(ServiceError::NotFound)?;
     let item_rows = store::items(&mut tx, id).await?;
     let decisions = store::decisions_of_meeting(&mut tx, id).await?;
     let mut items = Vec::with_capacity(item_rows.len());
@@ -183,7 +184,8 @@ fn check_details(d: &MeetingDetails, errors: &mut Vec<FieldError>) -> MeetingDet
     if present.is_empty() {
         errors.push(FieldError::new("present", "required"));
     }
-    if present.len() > 100 || present.iter().chain(&attesters).chain([&place, &chair]).any(|n| n.chars().count() > 200) {
+    if present.len() > 100 || present.iter().chain(&attesters).chain([&place, &chair]).any(|n| n.chars().count() > 200)
+    {
         errors.push(FieldError::new("present", "too_long"));
     }
     if chair.is_empty() {
@@ -219,7 +221,8 @@ async fn check_case(tx: &mut Tx, association_id: i64, application_id: i64) -> Se
         Status::Granted | Status::Rejected => return Err(ServiceError::Conflict("case_already_decided")),
         _ => return Err(ServiceError::Invalid(vec![FieldError::new("application_ids", "case_not_received")])),
     }
-    let preparation = preparation_store::get(tx, application_id).await?
+    let preparation = preparation_store::get(tx, application_id)
+        .await?
         .ok_or_else(|| ServiceError::Invalid(vec![FieldError::new("application_ids", "case_not_prepared")]))?;
     Ok((preparation.proposal, status))
 }
@@ -286,8 +289,13 @@ pub async fn create(db: &Db, p: &Principal, association_id: i64, input: NewMeeti
     let now = time::now();
     let present = serde_json::to_string(&details.present).expect("serialises");
     let attesters = serde_json::to_string(&details.attesters).expect("serialises");
-    let write =
-        MeetingWrite { place: &details.place, present: &present, chair: &details.chair, attesters: &attesters, at: now };
+    let write = MeetingWrite {
+        place: &details.place,
+        present: &present,
+        chair: &details.chair,
+        attesters: &attesters,
+        at: now,
+    };
     let mut tx = db.write().await?;
     let id = store::insert(&mut tx, association_id, body.code(), date, &write, p.user_id).await?;
     let added = add_items(&mut tx, id, association_id, body, date, &input.application_ids).await?;
@@ -342,8 +350,13 @@ pub async fn update(db: &Db, p: &Principal, id: i64, lock_version: i64, input: M
     let now = time::now();
     let present = serde_json::to_string(&details.present).expect("serialises");
     let attesters = serde_json::to_string(&details.attesters).expect("serialises");
-    let write =
-        MeetingWrite { place: &details.place, present: &present, chair: &details.chair, attesters: &attesters, at: now };
+    let write = MeetingWrite {
+        place: &details.place,
+        present: &present,
+        chair: &details.chair,
+        attesters: &attesters,
+        at: now,
+    };
     if !store::update(&mut tx, id, &write, lock_version).await? {
         return Err(ServiceError::Conflict("edit_conflict"));
     }
@@ -502,7 +515,9 @@ pub async fn decide(db: &Db, p: &Principal, meeting_id: i64, input: DecisionInpu
     let per_year: Vec<(i32, i64)> = match &terms {
         Some(t) if !t.per_year.is_empty() => t.per_year.iter().map(|(y, m)| (*y, m.ore())).collect(),
         // Granted as applied for: the application's yearly amounts are the yearly maxima.
-        Some(t) if applied.as_ref().is_some_and(|a| a.maximum == t.max_total && a.start == t.start && a.end == t.end) => {
+        Some(t)
+            if applied.as_ref().is_some_and(|a| a.maximum == t.max_total && a.start == t.start && a.end == t.end) =>
+        {
             content.budget_summary().per_year.iter().map(|(y, s)| (*y, s.requested.ore())).collect()
         }
         _ => Vec::new(),
@@ -521,7 +536,8 @@ pub async fn decide(db: &Db, p: &Principal, meeting_id: i64, input: DecisionInpu
         decided_by: p.user_id,
         at: now,
     };
-    let decision_id = store::insert_decision(&mut tx, &decision).await.map_err(|_| ServiceError::Conflict("case_already_decided"))?;
+    let decision_id =
+        store::insert_decision(&mut tx, &decision).await.map_err(|_| ServiceError::Conflict("case_already_decided"))?;
     let conflicts = names(&item.conflicts);
     store::set_item(&mut tx, item.id, &item.conflicts, &minutes_text(Body::Board, &clauses, &conflicts)).await?;
     if input.outcome != Outcome::ReferredBack
@@ -641,27 +657,17 @@ pub async fn extract(db: &Db, p: &Principal, meeting_id: i64, item_id: i64) -> S
     let mut blocks = vec![
         Block::Heading(1, "Protokollsutdrag".into()),
         Block::Paragraph(format!("{}, {}", view.body.label(), view.association_name)),
-        Block::Paragraph(format!(
-            "Sammanträde {}, {}",
-            time::long_date(view.row.meeting_date),
-            view.row.place
-        )),
+        Block::Paragraph(format!("Sammanträde {}, {}", time::long_date(view.row.meeting_date), view.row.place)),
         Block::Heading(2, case),
     ];
     blocks.extend(item.row.minutes.split("\n\n").filter(|p| !p.trim().is_empty()).map(|p| Block::Paragraph(p.into())));
     let local_day = at.with_timezone(&chrono_tz::Europe::Stockholm).date_naive();
     blocks.push(Block::Paragraph(format!("Protokollet justerades {} av {by}.", time::long_date(local_day))));
     if !view.attesters.is_empty() {
-        blocks.push(Block::Paragraph(format!(
-            "Justerare: {}.",
-            crate::domain::proposal::join_names(&view.attesters)
-        )));
+        blocks.push(Block::Paragraph(format!("Justerare: {}.", crate::domain::proposal::join_names(&view.attesters))));
     }
     blocks.push(Block::Paragraph("Utdraget stämmer med det justerade protokollet.".into()));
-    Ok(Extract {
-        title: format!("Protokollsutdrag {} {section}", view.body.label()),
-        blocks,
-    })
+    Ok(Extract { title: format!("Protokollsutdrag {} {section}", view.body.label()), blocks })
 }
 
 /// The decisions on an application with where they were taken: (meeting id, date, section, decision).

@@ -161,8 +161,7 @@ pub async fn get(db: &Db, p: &Principal, application_id: i64) -> ServiceResult<P
         })
         .map(|u| (u.user.id, u.user.name))
         .collect();
-    let can_edit = office_editor(p, association)
-        && !matches!(application.status, Status::Granted | Status::Rejected);
+    let can_edit = office_editor(p, association) && !matches!(application.status, Status::Granted | Status::Rejected);
     let edits = edits.into_iter().map(|e| (e.edited_by_name, e.edited_at)).collect();
     match stored {
         Some(s) => Ok(PreparationView {

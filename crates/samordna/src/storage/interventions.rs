@@ -97,12 +97,7 @@ pub struct ListFilter {
 }
 
 /// Interventions by start date, latest first.
-pub async fn list(
-    tx: &mut Tx,
-    f: &ListFilter,
-    today: NaiveDate,
-    page: Page,
-) -> Result<(Vec<InterventionRow>, i64)> {
+pub async fn list(tx: &mut Tx, f: &ListFilter, today: NaiveDate, page: Page) -> Result<(Vec<InterventionRow>, i64)> {
     let mut conditions = vec!["i.association_id = $2".to_string()];
     if let Some(members) = &f.party_members {
         if members.is_empty() {

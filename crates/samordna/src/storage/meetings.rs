@@ -22,7 +22,8 @@ pub struct MeetingRow {
     pub items: i64,
 }
 
-const MEETING_COLUMNS: &str = "m.id, m.association_id, m.body, m.meeting_date, m.place, m.present, m.chair, m.attesters,
+const MEETING_COLUMNS: &str =
+    "m.id, m.association_id, m.body, m.meeting_date, m.place, m.present, m.chair, m.attesters,
     u.name AS attested_by_name, m.attested_at, m.lock_version,
     (SELECT COUNT(*) FROM meeting_items i WHERE i.meeting_id = m.id) AS items";
 
@@ -52,7 +53,8 @@ pub async fn insert(
 }
 
 pub async fn get(tx: &mut Tx, id: i64) -> Result<Option<MeetingRow>> {
-    let sql = format!("SELECT {MEETING_COLUMNS} FROM meetings m LEFT JOIN users u ON u.id = m.attested_by WHERE m.id = $1");
+    let sql =
+        format!("SELECT {MEETING_COLUMNS} FROM meetings m LEFT JOIN users u ON u.id = m.attested_by WHERE m.id = $1");
     Ok(on_backend!(tx, c => sqlx::query_as(&sql).bind(id).fetch_optional(&mut **c).await)?)
 }
 

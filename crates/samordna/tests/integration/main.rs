@@ -9,6 +9,7 @@ mod applications;
 mod audit;
 mod auth;
 mod cli;
+mod meetings;
 mod pages;
 mod proposals;
 mod storage;

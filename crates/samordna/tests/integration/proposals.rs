@@ -9,7 +9,7 @@ use crate::support::{pdf_text, Api, TestApp, DEMO_PASSWORD};
 use samordna::service::accounts::{create_user_with_password, Creator, NewUserInput};
 
 /// The bytes of one entry of a ZIP whose entries are stored uncompressed (as Samordna writes them).
-fn stored_zip_entry(zip: &[u8], name: &str) -> String {
+pub fn stored_zip_entry(zip: &[u8], name: &str) -> String {
     let mut at = 0;
     while at + 30 <= zip.len() && zip[at..at + 4] == [0x50, 0x4b, 0x03, 0x04] {
         let n = |o: usize| u16::from_le_bytes([zip[at + o], zip[at + o + 1]]) as usize;
@@ -26,7 +26,7 @@ fn stored_zip_entry(zip: &[u8], name: &str) -> String {
 }
 
 /// The text of each paragraph of a word/document.xml.
-fn docx_paragraphs(xml: &str) -> Vec<String> {
+pub fn docx_paragraphs(xml: &str) -> Vec<String> {
     xml.split("</w:p>")
         .map(|p| {
             let mut text = String::new();
@@ -45,7 +45,7 @@ fn docx_paragraphs(xml: &str) -> Vec<String> {
         .collect()
 }
 
-async fn member(app: &TestApp, name: &str) -> i64 {
+pub async fn member(app: &TestApp, name: &str) -> i64 {
     app.count(&format!("SELECT id FROM members WHERE name = '{name}'")).await
 }
 
@@ -64,6 +64,11 @@ async fn person(app: &TestApp, email: &str, role: &str, member_name: &str) -> Ap
 
 /// Framsteget 2.0 as Håbo applied for it: 7 711 000 kr over 2023 and 2024.
 async fn framsteget(app: &TestApp) -> (i64, Api) {
+    framsteget_in(app, 2023).await
+}
+
+/// Framsteget 2.0 for the two years from `first_year`: 3 855 500 kr a year.
+pub async fn framsteget_in(app: &TestApp, first_year: i32) -> (i64, Api) {
     let habo = member(app, "Håbo kommun").await;
     let fk = member(app, "Försäkringskassan").await;
     let af = member(app, "Arbetsförmedlingen").await;
@@ -88,11 +93,11 @@ async fn framsteget(app: &TestApp) -> (i64, Api) {
         "purpose": "Att vidareutveckla utbudet av aktiverande och kartläggande insatser.",
         "goals": [{"kind": "output", "text": "Fler går vidare till praktik, arbete eller studier."}, {"kind": "outcome", "text": "Egen försörjning."}],
         "background": "Framsteget är ett etablerat varumärke i Håbo kommun.",
-        "start_date": "2023-01-01", "end_date": "2024-12-31",
+        "start_date": format!("{first_year}-01-01"), "end_date": format!("{}-12-31", first_year + 1),
         "target_group": "16–65 år.", "method": "Samordningsteam och ungdomsteam.", "follow_up": "Kvartalsrapporter.", "implementation": "Implementeras i ordinarie verksamhet.",
         "budget": [
-            {"member_id": habo, "year": 2023, "requested_sek": 3855500, "own_financing_sek": 0},
-            {"member_id": habo, "year": 2024, "requested_sek": 3855500, "own_financing_sek": 0}
+            {"member_id": habo, "year": first_year, "requested_sek": 3855500, "own_financing_sek": 0},
+            {"member_id": habo, "year": first_year + 1, "requested_sek": 3855500, "own_financing_sek": 0}
         ],
         "anchoring": {"discussed": true, "date": "2022-04-20", "comment": "Diskuterad i lokusgruppen."},
         "agreement_accepted_version": 1

@@ -82,7 +82,8 @@ pub async fn list(
                 .ok_or_else(|| ApiError::invalid(vec![FieldError::new("status", "status_unknown")]))?,
         ),
     };
-    let association = q.association_id.or_else(|| p.association_ids().first().copied()).ok_or_else(ApiError::not_found)?;
+    let association =
+        q.association_id.or_else(|| p.association_ids().first().copied()).ok_or_else(ApiError::not_found)?;
     let (rows, total) = service::list(&state.db, &p, association, status, Page::new(q.limit, q.offset)).await?;
     Ok(Json(InterventionList { items: rows.iter().map(InterventionListItem::from).collect(), total }))
 }
@@ -121,7 +122,11 @@ impl From<&InterventionView> for InterventionDto {
             summary: InterventionListItem::from(&v.row),
             orientation: v.row.orientation.clone(),
             option_to_extend: v.row.option_to_extend,
-            per_year: v.budget_years.iter().map(|(y, m)| YearAmountDto { year: *y, max_sek: m.kronor_rounded() }).collect(),
+            per_year: v
+                .budget_years
+                .iter()
+                .map(|(y, m)| YearAmountDto { year: *y, max_sek: m.kronor_rounded() })
+                .collect(),
             conditions: v.conditions.clone(),
             decision_id: v.row.decision_id,
             parties: v

@@ -15,7 +15,9 @@ use crate::domain::money::Money;
 use crate::http::auth::ApiUser;
 use crate::http::error::{ApiError, Problem};
 use crate::http::AppState;
-use crate::service::meetings::{self as service, DecisionInput, MeetingDetails, MeetingView, MinutesUpdate, NewMeeting};
+use crate::service::meetings::{
+    self as service, DecisionInput, MeetingDetails, MeetingView, MinutesUpdate, NewMeeting,
+};
 use crate::service::FieldError;
 use crate::storage::Page;
 
@@ -157,7 +159,8 @@ pub async fn create(
     ApiUser(p): ApiUser,
     ApiJson(body): ApiJson<MeetingCreate>,
 ) -> Result<(StatusCode, Json<MeetingDto>), ApiError> {
-    let association = body.association_id.or_else(|| p.association_ids().first().copied()).ok_or_else(ApiError::not_found)?;
+    let association =
+        body.association_id.or_else(|| p.association_ids().first().copied()).ok_or_else(ApiError::not_found)?;
     let kind = Body::parse(&body.body);
     if kind.is_none() && !body.body.is_empty() {
         return Err(ApiError::invalid(vec![FieldError::new("body", "body_unknown")]));
@@ -209,7 +212,8 @@ pub async fn list(
     ApiUser(p): ApiUser,
     Query(q): Query<MeetingListQuery>,
 ) -> Result<Json<MeetingList>, ApiError> {
-    let association = q.association_id.or_else(|| p.association_ids().first().copied()).ok_or_else(ApiError::not_found)?;
+    let association =
+        q.association_id.or_else(|| p.association_ids().first().copied()).ok_or_else(ApiError::not_found)?;
     let (rows, total) = service::list(&state.db, &p, association, Page::new(q.limit, q.offset)).await?;
     Ok(Json(MeetingList {
         items: rows
@@ -274,7 +278,12 @@ pub async fn update(
     ApiJson(body): ApiJson<MinutesPut>,
 ) -> Result<Json<MeetingDto>, ApiError> {
     let input = MinutesUpdate {
-        details: MeetingDetails { place: body.place, chair: body.chair, present: body.present, attesters: body.attesters },
+        details: MeetingDetails {
+            place: body.place,
+            chair: body.chair,
+            present: body.present,
+            attesters: body.attesters,
+        },
         conflicts: body.conflicts.into_iter().map(|c| (c.item_id, c.names)).collect(),
         add_application_ids: body.add_application_ids,
     };
@@ -333,13 +342,15 @@ pub async fn decide(
     Path(id): Path<i64>,
     ApiJson(body): ApiJson<DecisionCreate>,
 ) -> Result<(StatusCode, Json<DecisionCreated>), ApiError> {
-    let outcome =
-        Outcome::parse(&body.outcome).ok_or_else(|| ApiError::invalid(vec![FieldError::new("outcome", "outcome_unknown")]))?;
+    let outcome = Outcome::parse(&body.outcome)
+        .ok_or_else(|| ApiError::invalid(vec![FieldError::new("outcome", "outcome_unknown")]))?;
     let mut errors = Vec::new();
     if body.max_total_sek.is_some_and(|m| m < 0) || body.per_year.iter().any(|y| y.max_sek < 0) {
         errors.push(FieldError::new("max_total_sek", "amount_negative"));
     }
-    if body.max_total_sek.is_some_and(|m| m > 1_000_000_000_000) || body.per_year.iter().any(|y| y.max_sek > 1_000_000_000_000) {
+    if body.max_total_sek.is_some_and(|m| m > 1_000_000_000_000)
+        || body.per_year.iter().any(|y| y.max_sek > 1_000_000_000_000)
+    {
         errors.push(FieldError::new("max_total_sek", "amount_too_large"));
     }
     if !errors.is_empty() {
@@ -417,7 +428,9 @@ pub async fn document_response(
 ) -> Result<Response, ApiError> {
     use crate::documents::{doc_docx, doc_pdf, doc_text, typeset};
     match format {
-        "txt" => Ok(([(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")], doc_text(&blocks)).into_response()),
+        "txt" => {
+            Ok(([(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")], doc_text(&blocks)).into_response())
+        }
         "docx" => Ok(file_response(
             &format!("{title}.docx"),
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
