@@ -277,7 +277,7 @@ pub async fn create(db: &Db, p: &Principal, association_id: i64, input: NewMeeti
     }
     let mut errors = Vec::new();
     if input.body.is_none() {
-        errors.push(FieldError::new("body", "required"));
+        errors.push(FieldError::new("body", "body_unknown"));
     }
     if input.date.is_none() {
         errors.push(FieldError::new("date", "required"));

@@ -8,7 +8,9 @@ mod application_form;
 mod applications;
 mod audit;
 mod clauses;
+mod interventions;
 mod login;
+mod meetings;
 mod preparation;
 mod public;
 
@@ -59,6 +61,17 @@ pub fn router(max_attachment_bytes: usize) -> Router<AppState> {
         .route("/ansokningar/{id}/beredning/forslag.pdf", get(preparation::pdf))
         .route("/ansokningar/{id}/beredning/forslag.txt", get(preparation::text))
         .route("/ansokningar/{id}/bilagor/{attachment}", get(applications::download))
+        .route("/moten", get(meetings::list))
+        .route("/moten/nytt", get(meetings::new_form).post(meetings::create))
+        .route("/moten/{id}", get(meetings::view))
+        .route("/moten/{id}/protokoll", post(meetings::save_minutes))
+        .route("/moten/{id}/beslut/{item}", post(meetings::decide))
+        .route("/moten/{id}/justera", post(meetings::attest))
+        .route("/moten/{id}/utdrag/{file}", get(meetings::extract))
+        .route("/insatser", get(interventions::list))
+        .route("/insatser/{id}", get(interventions::view))
+        .route("/insatser/{id}/underteckna", post(interventions::sign))
+        .route("/insatser/{id}/overenskommelse.pdf", get(interventions::agreement_pdf))
         .route("/tillganglighet", get(public::accessibility))
         .route("/static/{file}", get(public::asset))
 }
@@ -89,6 +102,12 @@ impl Layout {
             }
             if applications::is_office(p) {
                 nav.push(("/ansokningar", "Ansökningar"));
+            }
+            if meetings::sees_meetings(p) {
+                nav.push(("/moten", "Sammanträden"));
+            }
+            if interventions::sees_interventions(p) {
+                nav.push(("/insatser", "Insatser"));
             }
             if p.is_system_admin() || !p.association_ids().is_empty() {
                 nav.push(("/medlemmar", "Medlemmar"));
