@@ -35,8 +35,44 @@ fn allowed(role: &str, route: &str) -> bool {
         "received" | "received/utskrift" | "api received" => applicant || reader,
         "received/beredning" | "api received/proposal" => reader,
         "/medlemmar" | "/api/v1/me" => true,
+        "/moten" | "meeting" | "meeting/utdrag" | "api meeting" | "/api/v1/meetings" => reader,
+        "/moten/nytt" => office,
+        "/insatser" | "intervention" | "intervention/pdf" | "api intervention" | "/api/v1/interventions" => {
+            reader || applicant || role == "case_worker"
+        }
         other => panic!("no rule for {other}"),
     }
+}
+
+/// Prepares the case, grants it at a board meeting and attests the minutes: (meeting, item, intervention).
+async fn granted_and_attested(app: &crate::support::TestApp, id: i64) -> (i64, i64, i64) {
+    use serde_json::json;
+    let officer = app.api(&app.token("handlaggare@example.org").await);
+    let prep: Value = officer.get(&format!("/api/v1/applications/{id}/proposal")).await.json().await.unwrap();
+    let body = json!({"lock_version": 0, "checklist": prep["checklist"], "proposal": prep["proposal"]});
+    assert_eq!(officer.put(&format!("/api/v1/applications/{id}/proposal"), &body).await.status(), StatusCode::OK);
+    let meeting: Value = officer
+        .post(
+            "/api/v1/meetings",
+            &json!({"body": "board", "date": "2026-03-10", "place": "Uppsala", "chair": "A",
+            "present": ["A", "B"], "application_ids": [id]}),
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mid = meeting["id"].as_i64().unwrap();
+    let r = officer
+        .post(&format!("/api/v1/meetings/{mid}/decisions"), &json!({"application_id": id, "outcome": "granted"}))
+        .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let decided: Value = r.json().await.unwrap();
+    let director = app.api(&app.token("forbundschef@example.org").await);
+    assert_eq!(
+        director.post(&format!("/api/v1/meetings/{mid}/attestation"), &json!({})).await.status(),
+        StatusCode::OK
+    );
+    (mid, meeting["items"][0]["id"].as_i64().unwrap(), decided["intervention_id"].as_i64().unwrap())
 }
 
 both! {
@@ -46,6 +82,11 @@ both! {
         let received: Value = draft(&app, &a.lead, &jobbcentrum(&app).await).await;
         let received_id = received["id"].clone();
         sign_and_submit(&app, &a, &received_id).await;
+        let granted: Value = draft(&app, &a.lead, &jobbcentrum(&app).await).await;
+        let granted_id = granted["id"].as_i64().unwrap();
+        sign_and_submit(&app, &a, &granted["id"]).await;
+        let (meeting, item, intervention) = granted_and_attested(&app, granted_id).await;
+        let association = app.association_id().await;
 
         let pages: Vec<(&str, String)> = vec![
             ("/anvandare", "/anvandare".into()),
@@ -60,6 +101,13 @@ both! {
             ("received", format!("/ansokningar/{received_id}")),
             ("received/utskrift", format!("/ansokningar/{received_id}/utskrift")),
             ("received/beredning", format!("/ansokningar/{received_id}/beredning")),
+            ("/moten", "/moten".into()),
+            ("/moten/nytt", "/moten/nytt".into()),
+            ("meeting", format!("/moten/{meeting}")),
+            ("meeting/utdrag", format!("/moten/{meeting}/utdrag/{item}.docx")),
+            ("/insatser", "/insatser".into()),
+            ("intervention", format!("/insatser/{intervention}")),
+            ("intervention/pdf", format!("/insatser/{intervention}/overenskommelse.pdf")),
         ];
         let api: Vec<(&str, String)> = vec![
             ("/api/v1/me", "/api/v1/me".into()),
@@ -67,6 +115,10 @@ both! {
             ("api draft", format!("/api/v1/applications/{draft_id}")),
             ("api received", format!("/api/v1/applications/{received_id}")),
             ("api received/proposal", format!("/api/v1/applications/{received_id}/proposal")),
+            ("/api/v1/meetings", format!("/api/v1/meetings?association_id={association}")),
+            ("api meeting", format!("/api/v1/meetings/{meeting}")),
+            ("/api/v1/interventions", format!("/api/v1/interventions?association_id={association}")),
+            ("api intervention", format!("/api/v1/interventions/{intervention}")),
         ];
         for (email, role) in USERS {
             let session = app.login(email).await;

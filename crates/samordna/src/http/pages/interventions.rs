@@ -20,17 +20,24 @@ use crate::service::principal::Principal;
 use crate::service::{FieldError, ServiceError};
 use crate::storage::Page;
 
-/// The association whose interventions the caller sees: the first where it sees any.
-fn association_of(p: &Principal) -> Option<i64> {
-    p.association_ids().into_iter().find(|a| {
-        let r = service::reach(p, *a);
-        r.all || !r.members.is_empty()
-    })
+fn sees_any(p: &Principal, association: i64) -> bool {
+    let r = service::reach(p, association);
+    r.all || !r.members.is_empty()
+}
+
+/// The association whose interventions the caller sees.
+async fn association_of(state: &AppState, p: &Principal) -> Result<i64, PageError> {
+    let association = super::pick_association(state, p, None).await?.id;
+    if sees_any(p, association) {
+        Ok(association)
+    } else {
+        Err(PageError::not_found())
+    }
 }
 
 /// Does the caller have interventions to see (for the navigation)?
 pub fn sees_interventions(p: &Principal) -> bool {
-    association_of(p).is_some()
+    p.is_system_admin() || p.association_ids().into_iter().any(|a| sees_any(p, a))
 }
 
 struct Line {
@@ -63,7 +70,7 @@ pub async fn list(
     PageUser(p): PageUser,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    let association = association_of(&p).ok_or_else(PageError::not_found)?;
+    let association = association_of(&state, &p).await?;
     let status = InterventionStatus::parse(&q.status);
     let (rows, total) = service::list(&state.db, &p, association, status, Page::new(Some(200), None)).await?;
     Ok(render(

@@ -25,14 +25,19 @@ use crate::service::{FieldError, ServiceError};
 use crate::storage::applications::Sort;
 use crate::storage::Page;
 
-/// The association whose meetings the caller works with: the first where it may read them.
-fn association_of(p: &Principal) -> Option<i64> {
-    p.association_ids().into_iter().find(|a| service::access(p, *a).read)
+/// The association whose meetings the caller works with.
+async fn association_of(state: &AppState, p: &Principal) -> Result<i64, PageError> {
+    let association = super::pick_association(state, p, None).await?.id;
+    if service::access(p, association).read {
+        Ok(association)
+    } else {
+        Err(PageError::not_found())
+    }
 }
 
 /// Does the caller have meetings to see (for the navigation)?
 pub fn sees_meetings(p: &Principal) -> bool {
-    association_of(p).is_some()
+    p.is_system_admin() || p.association_ids().into_iter().any(|a| service::access(p, a).read)
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -67,7 +72,7 @@ struct MeetingsPage {
 }
 
 pub async fn list(State(state): State<AppState>, PageUser(p): PageUser) -> Result<Response, PageError> {
-    let association = association_of(&p).ok_or_else(PageError::not_found)?;
+    let association = association_of(&state, &p).await?;
     let (rows, total) = service::list(&state.db, &p, association, Page::new(Some(100), None)).await?;
     Ok(render(
         StatusCode::OK,
@@ -105,7 +110,7 @@ struct NewMeetingPage {
 }
 
 async fn cases(state: &AppState, p: &Principal, chosen: &[i64]) -> Result<Vec<(i64, String, bool)>, PageError> {
-    let association = association_of(p).ok_or_else(PageError::not_found)?;
+    let association = association_of(state, p).await?;
     let (rows, _) = applications::list(
         &state.db,
         p,
@@ -129,7 +134,7 @@ async fn cases(state: &AppState, p: &Principal, chosen: &[i64]) -> Result<Vec<(i
 }
 
 pub async fn new_form(State(state): State<AppState>, PageUser(p): PageUser) -> Result<Response, PageError> {
-    let association = association_of(&p).ok_or_else(PageError::not_found)?;
+    let association = association_of(&state, &p).await?;
     if !service::access(&p, association).edit {
         return Err(PageError::new(StatusCode::FORBIDDEN, "forbidden"));
     }
@@ -154,7 +159,7 @@ pub async fn create(
     PageUser(p): PageUser,
     Form(pairs): Form<Vec<(String, String)>>,
 ) -> Result<Response, PageError> {
-    let association = association_of(&p).ok_or_else(PageError::not_found)?;
+    let association = association_of(&state, &p).await?;
     let chosen: Vec<i64> = all(&pairs, "case").filter_map(|v| v.parse().ok()).collect();
     let mut errors = Vec::new();
     let date = match one(&pairs, "date").trim() {
