@@ -12,4 +12,5 @@ mod cli;
 mod meetings;
 mod pages;
 mod proposals;
+mod seeds;
 mod storage;
