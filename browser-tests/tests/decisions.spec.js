@@ -183,4 +183,13 @@ test("a case goes from the committee to a running intervention with the keyboard
   await expect(page.locator(".facts")).toContainText("Pågående");
   await expect(page.locator(".facts")).toContainText("2 000 000 kr");
   await expectAccessible(page, "running intervention");
+
+  await logout(page);
+
+  // The association's own wording of the agreement, edited by its administrator.
+  await loginWithKeyboard(page, "forbundsadmin@example.org");
+  await tabTo(page, 'nav a[href="/mall-overenskommelse"]');
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Mall för överenskommelser");
+  await expectAccessible(page, "agreement template");
 });

@@ -28,7 +28,12 @@ fn allowed(role: &str, route: &str) -> bool {
     let reader = office || matches!(role, "board_member" | "auditor");
     let applicant = matches!(role, "lead_owner" | "signatory_owner" | "lead_partner" | "signatory_partner");
     match route {
-        "/anvandare" | "/granskningslogg" | "/overenskommelse" | "/att-satser" | "/api/v1/users" => admin,
+        "/anvandare"
+        | "/granskningslogg"
+        | "/overenskommelse"
+        | "/att-satser"
+        | "/mall-overenskommelse"
+        | "/api/v1/users" => admin,
         "/ansokningar" => reader,
         "/mina-ansokningar" => applicant,
         "draft" | "draft/redigera" | "api draft" => applicant,
@@ -93,6 +98,7 @@ both! {
             ("/granskningslogg", "/granskningslogg".into()),
             ("/overenskommelse", "/overenskommelse".into()),
             ("/att-satser", "/att-satser".into()),
+            ("/mall-overenskommelse", "/mall-overenskommelse".into()),
             ("/ansokningar", "/ansokningar".into()),
             ("/mina-ansokningar", "/mina-ansokningar".into()),
             ("/medlemmar", "/medlemmar".into()),

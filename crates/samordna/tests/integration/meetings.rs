@@ -225,3 +225,43 @@ both! {
         assert_eq!(worker.get(&format!("/api/v1/meetings/{}", meeting["id"])).await.status(), StatusCode::NOT_FOUND);
     }
 }
+
+both! {
+    async fn the_association_writes_its_own_agreement(app) {
+        let admin = app.login("forbundsadmin@example.org").await;
+        let (status, html) = admin.page("/mall-overenskommelse").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Överenskommelse om finansiellt stöd för insatsen {insats}"));
+        // A placeholder the agreement cannot fill is refused, and nothing is saved.
+        let r = admin.post("/mall-overenskommelse", &[("agreement_template", "Avtal för {insats} med {okänd}")]).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("Mallen använder en platshållare som inte finns."));
+        assert_eq!(app.count("SELECT COUNT(*) FROM agreement_templates").await, 0);
+        let r = admin.post("/mall-overenskommelse", &[("agreement_template", "Avtal om {insats}\n\n{insatsagare} får högst {belopp} kronor.\n\n{villkor}")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+        // The next grant is written with it.
+        let (id, _) = framsteget_in(&app, 2026).await;
+        let officer = app.api(&app.token("handlaggare@example.org").await);
+        prepare(&officer, id).await;
+        let meeting: Value = officer.post("/api/v1/meetings", &board("2026-03-10", &[id])).await.json().await.unwrap();
+        let r = officer.post(&format!("/api/v1/meetings/{}/decisions", meeting["id"]), &json!({"application_id": id, "outcome": "granted"})).await;
+        let intervention = r.json::<Value>().await.unwrap()["intervention_id"].as_i64().unwrap();
+        let v: Value = officer.get(&format!("/api/v1/interventions/{intervention}")).await.json().await.unwrap();
+        assert!(v["agreement_text"].as_str().unwrap().starts_with("Avtal om Framsteget 2.0\n\nHåbo kommun får högst 7 711 000 kronor.\n\natt finansieringen"));
+
+        // The meeting pages: a decision form with a mistake shows it in Swedish and keeps the case open.
+        let session = app.login("handlaggare@example.org").await;
+        let (status, html) = session.page(&format!("/moten/{}", meeting["id"])).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("§ 1 Ansökan Framsteget 2.0"));
+        assert!(html.contains("Beviljad"));
+        let r = session.post("/moten/nytt", &[("body", "board"), ("date", "2026-13-01"), ("place", "Uppsala"), ("present", "A"), ("chair", "A"), ("case", &id.to_string())]).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("Ange datumet som åååå-mm-dd."));
+        let r = session.post("/moten/nytt", &[("body", "board"), ("date", "2026-05-01"), ("place", "Uppsala"), ("present", "A"), ("chair", "A"), ("case", &id.to_string())]).await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert!(r.text().await.unwrap().contains("Ärendet är redan beslutat."));
+        assert_eq!(app.count("SELECT COUNT(*) FROM meetings").await, 1, "nothing half-saved");
+    }
+}

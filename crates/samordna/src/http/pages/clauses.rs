@@ -117,3 +117,85 @@ pub async fn save(
         Err(e) => Err(e.into()),
     }
 }
+
+#[derive(Template)]
+#[template(path = "agreement_template.html")]
+struct AgreementTemplatePage {
+    layout: Layout,
+    association_id: i64,
+    association_name: String,
+    placeholders: Vec<(&'static str, &'static str)>,
+    template: String,
+    errors: FormErrors,
+}
+
+fn template_page(
+    p: &Principal,
+    status: StatusCode,
+    association: crate::storage::members::AssociationRow,
+    template: String,
+    errors: FormErrors,
+    notice: Option<&str>,
+) -> Response {
+    render(
+        status,
+        &AgreementTemplatePage {
+            layout: Layout::for_user("Mall för överenskommelser", p, "/mall-overenskommelse").with_notice(notice),
+            association_id: association.id,
+            association_name: association.name,
+            placeholders: crate::domain::meeting::AGREEMENT_PLACEHOLDERS.to_vec(),
+            template,
+            errors,
+        },
+    )
+}
+
+/// The association's template for the agreement a grant writes.
+pub async fn agreement_template(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<ClausesQuery>,
+) -> Result<Response, PageError> {
+    let association = pick_association(&state, &p, q.forbund).await?;
+    p.administer(association.id)?;
+    let template = crate::service::interventions::agreement_template(&state.db, &p, association.id).await?;
+    Ok(template_page(&p, StatusCode::OK, association, template, FormErrors::default(), q.meddelande.as_deref()))
+}
+
+#[derive(Deserialize)]
+pub struct AgreementTemplateForm {
+    forbund: Option<i64>,
+    agreement_template: String,
+}
+
+pub async fn save_agreement_template(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    Form(form): Form<AgreementTemplateForm>,
+) -> Result<Response, PageError> {
+    let association = pick_association(&state, &p, form.forbund).await?;
+    p.administer(association.id)?;
+    match crate::service::interventions::save_agreement_template(
+        &state.db,
+        &p,
+        association.id,
+        &form.agreement_template,
+    )
+    .await
+    {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/mall-overenskommelse?forbund={}&meddelande=agreement_template_saved",
+            association.id
+        ))
+        .into_response()),
+        Err(ServiceError::Invalid(fields)) => Ok(template_page(
+            &p,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            association,
+            form.agreement_template,
+            FormErrors::from_fields(&fields),
+            None,
+        )),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -46,6 +46,7 @@ pub fn router(max_attachment_bytes: usize) -> Router<AppState> {
         .route("/granskningslogg", get(audit::page))
         .route("/overenskommelse", get(agreement::page).post(agreement::publish))
         .route("/att-satser", get(clauses::view).post(clauses::save))
+        .route("/mall-overenskommelse", get(clauses::agreement_template).post(clauses::save_agreement_template))
         .route("/ansokningar", get(applications::office_list))
         .route("/mina-ansokningar", get(applications::my_list))
         .route("/ansokningar/ny", get(applications::new_form).post(applications::create))
@@ -116,6 +117,7 @@ impl Layout {
                 nav.push(("/anvandare", "Användare"));
                 nav.push(("/overenskommelse", "Överenskommelse"));
                 nav.push(("/att-satser", "Att-satser"));
+                nav.push(("/mall-overenskommelse", "Mall för överenskommelser"));
                 nav.push(("/granskningslogg", "Granskningslogg"));
             }
         }
