@@ -164,6 +164,13 @@ pub fn application_markup(v: &ApplicationView) -> String {
         m.push_str(&rich(&c.budget_comment));
     }
 
+    if let Some(ext) = &c.extends {
+        m.push_str("== Förlängning: svar på villkoren i det tidigare beslutet\n\n");
+        for a in &ext.answers {
+            m.push_str(&format!("=== {}\n\n", escape(&format!("att {}", a.condition.replace('*', "")))));
+            m.push_str(&rich(&a.answer));
+        }
+    }
     m.push_str("== Förankring\n\n");
     let discussed = match (c.anchoring.discussed, c.anchoring.date) {
         (Some(true), Some(d)) => format!("Ja, {}", long_date(d)),

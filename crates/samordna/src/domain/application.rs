@@ -90,6 +90,27 @@ pub struct Anchoring {
     pub comment: String,
 }
 
+/// An application to extend an earlier intervention: the answer to each condition its decision set.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Extension {
+    pub intervention_id: i64,
+    /// One answer per condition, in the decision's order; the condition's text is kept with it.
+    #[serde(default)]
+    pub answers: Vec<ConditionAnswer>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ConditionAnswer {
+    pub condition: String,
+    #[serde(default)]
+    pub answer: String,
+}
+
+/// Does this condition ask the parties to state their own financing?
+pub fn asks_for_own_financing(condition: &str) -> bool {
+    condition.to_lowercase().contains("egenfinansiering")
+}
+
 /// Everything the applicant writes. Stored as one document per version, so versions can be kept
 /// whole and compared field by field.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
@@ -139,6 +160,9 @@ pub struct ApplicationContent {
     /// The version of the association's agreement text the applicant accepted, if accepted.
     #[serde(default)]
     pub agreement_accepted_version: Option<i64>,
+    /// Set when the application extends an earlier intervention (förlängning).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<Extension>,
 }
 
 /// What the rules need to know about the association's members.
@@ -276,6 +300,34 @@ impl ApplicationContent {
         }
         if self.anchoring.discussed == Some(false) && self.anchoring.date.is_some() {
             err(&mut e, "anchoring.date", "anchoring_date_without_discussion");
+        }
+        if let Some(ext) = &self.extends {
+            for (i, a) in ext.answers.iter().enumerate() {
+                if a.answer.chars().count() > MAX_TEXT || a.condition.chars().count() > MAX_TEXT {
+                    err(&mut e, format!("extends.answers[{i}].answer"), "too_long");
+                }
+            }
+        }
+        e
+    }
+
+    /// The rules of an extension, given the conditions of the earlier decision: each answered,
+    /// and own financing in the budget when a condition asks for it.
+    pub fn check_extension(&self, conditions: &[String]) -> Vec<RuleError> {
+        let mut e = Vec::new();
+        let Some(ext) = &self.extends else {
+            return e;
+        };
+        for (i, condition) in conditions.iter().enumerate() {
+            let answered = ext.answers.iter().any(|a| a.condition == *condition && !a.answer.trim().is_empty());
+            if !answered {
+                err(&mut e, format!("extends.answers[{i}].answer"), "condition_unanswered");
+            }
+        }
+        if conditions.iter().any(|c| asks_for_own_financing(c))
+            && self.budget_summary().overall.own_financing.ore() <= 0
+        {
+            err(&mut e, "budget", "own_financing_required");
         }
         e
     }
@@ -539,6 +591,38 @@ mod tests {
 
     fn codes(errors: &[RuleError]) -> Vec<(String, &'static str)> {
         errors.iter().map(|e| (e.field.clone(), e.code)).collect()
+    }
+
+    #[test]
+    fn an_extension_answers_every_condition_and_states_own_financing_when_asked() {
+        let conditions = vec![
+            "vid ansökan om förlängning ska parternas egenfinansiering framgå.".to_string(),
+            "finansieringen gäller under förutsättning att förbundet beviljas medel.".to_string(),
+        ];
+        let mut app = ApplicationContent {
+            extends: Some(Extension { intervention_id: 7, answers: vec![] }),
+            ..Default::default()
+        };
+        assert_eq!(
+            codes(&app.check_extension(&conditions)),
+            [
+                ("extends.answers[0].answer".to_string(), "condition_unanswered"),
+                ("extends.answers[1].answer".to_string(), "condition_unanswered"),
+                ("budget".to_string(), "own_financing_required"),
+            ]
+        );
+        app.extends.as_mut().unwrap().answers = conditions
+            .iter()
+            .map(|c| ConditionAnswer { condition: c.clone(), answer: "Se budgeten.".into() })
+            .collect();
+        assert_eq!(codes(&app.check_extension(&conditions)), [("budget".to_string(), "own_financing_required")]);
+        app.budget = vec![BudgetRow { member_id: 1, year: 2023, requested_ore: 100, own_financing_ore: 50 }];
+        assert!(app.check_extension(&conditions).is_empty());
+        // Without a condition on own financing, none is needed; a plain application has no such rules.
+        app.budget[0].own_financing_ore = 0;
+        assert!(app.check_extension(&conditions[1..]).is_empty());
+        app.extends = None;
+        assert!(app.check_extension(&conditions).is_empty());
     }
 
     #[test]

@@ -224,6 +224,9 @@ pub struct Checklist {
     pub implementation_described: bool,
     /// Own financing stated.
     pub own_financing_stated: bool,
+    /// For an extension: every condition of the earlier decision answered.
+    #[serde(default)]
+    pub conditions_answered: bool,
 }
 
 /// "våren 2021", "hösten 2022": the season of a date, as proposals say when a group met.
@@ -287,6 +290,13 @@ pub fn draft_assessment(f: &AssessmentFacts<'_>) -> String {
     }
     if f.extension && !c.own_financing_stated {
         s.push("Parternas egenfinansiering framgår inte av ansökan.".into());
+    }
+    if f.extension {
+        s.push(if c.conditions_answered {
+            "Ansökan besvarar villkoren i det tidigare beslutet.".into()
+        } else {
+            "Ansökan besvarar inte alla villkor i det tidigare beslutet.".into()
+        });
     }
     s.join(" ")
 }
@@ -522,6 +532,7 @@ mod tests {
             follow_up_planned: true,
             implementation_described: false,
             own_financing_stated: false,
+            conditions_answered: false,
         };
         let partners = partner_order(&[
             ("Region Uppsala".into(), PartyKind::Region),

@@ -44,6 +44,7 @@ pub fn application_field_label(path: &str) -> Option<&'static str> {
         "budget" => "Budget",
         "anchoring.discussed" => "Förankring",
         "agreement_accepted_version" => "Överenskommelse",
+        "extends.intervention_id" => "Förlängning",
         _ => return None,
     })
 }
@@ -96,6 +97,11 @@ pub fn message(code: &str) -> &'static str {
         "user_unknown" => "Det finns ingen användare med den e-postadressen.",
         "too_long" => "Texten är för lång.",
         "not_present" => "Personen finns inte bland de närvarande.",
+        "condition_unanswered" => "Svara på villkoret från det tidigare beslutet.",
+        "own_financing_required" => {
+            "Det tidigare beslutet kräver att parternas egenfinansiering framgår: ange egenfinansiering i budgeten."
+        }
+        "extension_unknown" => "Välj en insats som insatsägaren har fått beviljad i förbundet.",
         "case_unknown" => "Ärendet finns inte bland förbundets ansökningar.",
         "case_not_received" => "Bara inkomna ansökningar kan tas upp på ett sammanträde.",
         "case_not_prepared" => "Ärendet är inte berett: spara beredningen först.",

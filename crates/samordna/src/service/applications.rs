@@ -132,6 +132,10 @@ pub struct ApplicationView {
     pub access: Access,
     /// Problems that stop signing and submitting (empty when complete).
     pub incomplete: Vec<RuleError>,
+    /// The owner's interventions this application may extend, by name.
+    pub extension_options: Vec<(i64, String)>,
+    /// The conditions of the earlier decision, when this is an extension.
+    pub extension_conditions: Vec<String>,
 }
 
 impl ApplicationView {
@@ -202,6 +206,25 @@ async fn load_for_change(tx: &mut Tx, p: &Principal, id: i64) -> ServiceResult<(
     Ok((row, status))
 }
 
+/// The conditions of the intervention an application extends (none when it extends none). The
+/// intervention must be one the application's owner owns in the same association.
+async fn extension_conditions(
+    tx: &mut Tx,
+    row: &ApplicationRow,
+    content: &ApplicationContent,
+) -> ServiceResult<Vec<String>> {
+    let Some(ext) = &content.extends else {
+        return Ok(Vec::new());
+    };
+    let unknown = || ServiceError::Invalid(vec![FieldError::new("extends.intervention_id", "extension_unknown")]);
+    let intervention =
+        crate::storage::interventions::get(tx, ext.intervention_id, time::today()).await?.ok_or_else(unknown)?;
+    if intervention.association_id != row.association_id || intervention.owner_member_id != row.owner_member_id {
+        return Err(unknown());
+    }
+    Ok(serde_json::from_str(&intervention.conditions).unwrap_or_default())
+}
+
 pub async fn get(db: &Db, p: &Principal, id: i64) -> ServiceResult<ApplicationView> {
     let mut tx = db.read().await?;
     let (row, status, access) = load(&mut tx, p, id).await?;
@@ -214,8 +237,12 @@ pub async fn get(db: &Db, p: &Principal, id: i64) -> ServiceResult<ApplicationVi
     let attachments = store::attachments(&mut tx, id).await?;
     let versions = store::versions(&mut tx, id).await?;
     let agreement = store::current_agreement(&mut tx, row.association_id).await?;
+    let extension_options =
+        crate::storage::interventions::owned_by(&mut tx, row.association_id, row.owner_member_id).await?;
+    let extension_conditions = extension_conditions(&mut tx, &row, &content).await.unwrap_or_default();
     tx.commit().await?;
-    let incomplete = content.check_complete(&member_infos(&members), agreement.as_ref().map(|a| a.0));
+    let mut incomplete = content.check_complete(&member_infos(&members), agreement.as_ref().map(|a| a.0));
+    incomplete.extend(content.check_extension(&extension_conditions));
     Ok(ApplicationView {
         row,
         status,
@@ -229,6 +256,8 @@ pub async fn get(db: &Db, p: &Principal, id: i64) -> ServiceResult<ApplicationVi
         agreement,
         access,
         incomplete,
+        extension_options,
+        extension_conditions,
     })
 }
 
@@ -294,6 +323,7 @@ pub async fn update(
     if !errors.is_empty() {
         return Err(rule_errors(errors));
     }
+    extension_conditions(&mut tx, &row, &content).await?;
     let current = parse_content(&row)?;
     if row.lock_version != lock_version {
         return Err(ServiceError::Stale(compare(&content, &current)));
@@ -356,7 +386,8 @@ pub async fn sign(db: &Db, p: &Principal, id: i64, member_id: i64) -> ServiceRes
     let content = parse_content(&row)?;
     let members = member_store::list_members(&mut tx, row.association_id).await?;
     let agreement = store::current_agreement(&mut tx, row.association_id).await?.map(|a| a.0);
-    let errors = content.check_complete(&member_infos(&members), agreement);
+    let mut errors = content.check_complete(&member_infos(&members), agreement);
+    errors.extend(content.check_extension(&extension_conditions(&mut tx, &row, &content).await?));
     if !errors.is_empty() {
         return Err(rule_errors(errors));
     }

@@ -102,7 +102,7 @@ pub fn draft(
         end: c.end_date,
     });
     let assessment = draft_assessment(&AssessmentFacts {
-        extension: false,
+        extension: c.extends.is_some(),
         individual: c.orientation != Some(crate::domain::application::Orientation::Structural),
         owner: &owner,
         partners,

@@ -200,3 +200,10 @@ pub async fn set_agreement_template(tx: &mut Tx, association_id: i64, template: 
         .bind(association_id).bind(template).bind(at).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(())
 }
+
+/// The interventions a member owns in an association, by name: those it may apply to extend.
+pub async fn owned_by(tx: &mut Tx, association_id: i64, member_id: i64) -> Result<Vec<(i64, String)>> {
+    Ok(on_backend!(tx, c => sqlx::query_as(
+        "SELECT id, name FROM interventions WHERE owner_member_id = $1 AND association_id = $2 ORDER BY name COLLATE sv, id")
+        .bind(member_id).bind(association_id).fetch_all(&mut **c).await)?)
+}

@@ -265,3 +265,91 @@ both! {
         assert_eq!(app.count("SELECT COUNT(*) FROM meetings").await, 1, "nothing half-saved");
     }
 }
+
+both! {
+    async fn an_extension_answers_every_condition_of_the_earlier_decision(app) {
+        let (id, lead) = framsteget_in(&app, 2026).await;
+        let officer = app.api(&app.token("handlaggare@example.org").await);
+        let checklist = json!({"in_line_with_direction": true, "measurable_goals": true, "lokus_discussed": true,
+            "follow_up_planned": true, "implementation_described": true, "own_financing_stated": false});
+        let draft: Value = officer.post(&format!("/api/v1/applications/{id}/proposal/draft"),
+            &json!({"recommendation": "grant", "checklist": checklist, "option_to_extend": true, "extension_requirements": true})).await.json().await.unwrap();
+        let body = json!({"lock_version": 0, "checklist": checklist, "proposal": draft});
+        assert_eq!(officer.put(&format!("/api/v1/applications/{id}/proposal"), &body).await.status(), StatusCode::OK);
+        let meeting: Value = officer.post("/api/v1/meetings", &board("2026-03-10", &[id])).await.json().await.unwrap();
+        let r = officer.post(&format!("/api/v1/meetings/{}/decisions", meeting["id"]), &json!({"application_id": id, "outcome": "granted"})).await;
+        let intervention = r.json::<Value>().await.unwrap()["intervention_id"].as_i64().unwrap();
+        let conditions: Vec<String> = officer.get(&format!("/api/v1/interventions/{intervention}")).await.json::<Value>().await.unwrap()["conditions"]
+            .as_array().unwrap().iter().map(|c| c.as_str().unwrap().to_string()).collect();
+        assert_eq!(conditions.len(), 3);
+        assert!(conditions[0].contains("egenfinansiering"));
+
+        // The owner applies to extend it, the earlier content as a start.
+        let habo = member(&app, "Håbo kommun").await;
+        let created: Value = lead.post("/api/v1/applications", &json!({"owner_member_id": habo, "name": "Framsteget 3.0"})).await.json().await.unwrap();
+        let next = created["id"].as_i64().unwrap();
+        let mut content = lead.get(&format!("/api/v1/applications/{id}")).await.json::<Value>().await.unwrap()["content"].clone();
+        content["name"] = json!("Framsteget 3.0");
+        content["start_date"] = json!("2028-01-01");
+        content["end_date"] = json!("2029-12-31");
+        content["budget"][0]["year"] = json!(2028);
+        content["budget"][1]["year"] = json!(2029);
+        let put = |lock: &Value, content: &Value| json!({"lock_version": lock, "content": content});
+        content["extends"] = json!({"intervention_id": 999999, "answers": []});
+        let r = lead.put(&format!("/api/v1/applications/{next}"), &put(&created["lock_version"], &content)).await;
+        assert_eq!(problem(r, StatusCode::UNPROCESSABLE_ENTITY).await["errors"][0]["code"], "extension_unknown");
+        content["extends"] = json!({"intervention_id": intervention, "answers": []});
+        let r = lead.put(&format!("/api/v1/applications/{next}"), &put(&created["lock_version"], &content)).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let saved: Value = r.json().await.unwrap();
+        assert_eq!(saved["extension_conditions"].as_array().unwrap().len(), 3);
+        let codes: Vec<&str> = saved["incomplete"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap()).collect();
+        assert_eq!(codes.iter().filter(|c| **c == "condition_unanswered").count(), 3);
+        assert!(codes.contains(&"own_financing_required"));
+
+        // The edit page shows each condition with a field for its answer.
+        let session = app.login("lead@habo.example").await;
+        let (_, html) = session.page(&format!("/ansokningar/{next}/redigera")).await;
+        assert!(html.contains("Förlänger ansökan en tidigare beviljad insats?"));
+        assert!(html.contains("att vid ansökan om förlängning ska parternas egenfinansiering framgå"));
+        assert!(html.contains("id=\"extends_2_answer\""));
+
+        // Signing is refused until every condition is answered and own financing is stated.
+        let signer = app.api(&app.token("sign@habo.example").await);
+        let sign = format!("/api/v1/applications/{next}/signatures");
+        let r = signer.post(&sign, &json!({"member_id": habo})).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        content["extends"]["answers"] = json!(conditions.iter().map(|c| json!({"condition": c, "answer": "Se bilaga och budget."})).collect::<Vec<_>>());
+        let r = lead.put(&format!("/api/v1/applications/{next}"), &put(&saved["lock_version"], &content)).await;
+        let saved: Value = r.json().await.unwrap();
+        let r = signer.post(&sign, &json!({"member_id": habo})).await;
+        let p = problem(r, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(p["errors"].as_array().unwrap().len(), 1);
+        assert_eq!(p["errors"][0]["code"], "own_financing_required");
+        assert_eq!(app.count(&format!("SELECT COUNT(*) FROM application_signatures WHERE application_id = {next}")).await, 0);
+        content["budget"][0]["own_financing_sek"] = json!(500000);
+        let r = lead.put(&format!("/api/v1/applications/{next}"), &put(&saved["lock_version"], &content)).await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let r = signer.post(&sign, &json!({"member_id": habo})).await;
+        assert_eq!(r.status(), StatusCode::CREATED, "{}", r.text().await.unwrap());
+
+        let (_, html) = session.page(&format!("/ansokningar/{next}")).await;
+        assert!(html.contains("Förlängning: svar på villkoren i det tidigare beslutet"));
+        assert!(html.contains("Se bilaga och budget."));
+        let pdf = pdf_text(&session.get(&format!("/ansokningar/{next}/pdf")).await.bytes().await.unwrap());
+        assert!(pdf.contains("Förlängning: svar på villkoren i det tidigare beslutet"), "{pdf}");
+
+        // The officer's draft of the assessment knows it is an extension.
+        let checklist = json!({"in_line_with_direction": true, "measurable_goals": true, "lokus_discussed": false,
+            "follow_up_planned": true, "implementation_described": false, "own_financing_stated": true, "conditions_answered": true});
+        for (party, email) in [("Försäkringskassan", "sign@fk.example"), ("Region Uppsala", "sign@region.example"), ("Arbetsförmedlingen", "firmatecknare.af@example.org")] {
+            let r = app.api(&app.token(email).await).post(&sign, &json!({"member_id": member(&app, party).await})).await;
+            assert_eq!(r.status(), StatusCode::CREATED);
+        }
+        assert_eq!(lead.post(&format!("/api/v1/applications/{next}/submit"), &json!({})).await.status(), StatusCode::OK);
+        let draft: Value = officer.post(&format!("/api/v1/applications/{next}/proposal/draft"), &json!({"recommendation": "grant", "checklist": checklist})).await.json().await.unwrap();
+        let assessment = draft["assessment"].as_str().unwrap();
+        assert!(assessment.starts_with("Denna förlängningsansökan rör en individinsats där Håbo kommun är insatsägare"), "{assessment}");
+        assert!(assessment.ends_with("Ansökan besvarar villkoren i det tidigare beslutet."), "{assessment}");
+    }
+}

@@ -84,6 +84,9 @@ pub struct ContentDto {
     pub anchoring: Anchoring,
     #[serde(default)]
     pub agreement_accepted_version: Option<i64>,
+    /// Set when the application extends an earlier intervention: the answer to each of its conditions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extends: Option<crate::domain::application::Extension>,
 }
 
 impl From<&ApplicationContent> for ContentDto {
@@ -122,6 +125,7 @@ impl From<&ApplicationContent> for ContentDto {
             budget_comment: c.budget_comment.clone(),
             anchoring: c.anchoring.clone(),
             agreement_accepted_version: c.agreement_accepted_version,
+            extends: c.extends.clone(),
         }
     }
 }
@@ -178,6 +182,7 @@ impl ContentDto {
             budget_comment: self.budget_comment,
             anchoring: self.anchoring,
             agreement_accepted_version: self.agreement_accepted_version,
+            extends: self.extends,
         })
     }
 }
@@ -264,7 +269,7 @@ pub struct VersionDto {
 pub struct ApplicationDto {
     pub id: i64,
     pub association_id: i64,
-    /// draft, signing, received or completion_requested.
+    /// draft, signing, received, completion_requested, granted or rejected.
     pub status: String,
     /// The diarienummer, once received ("SUL 2026/0007").
     pub registration_number: Option<String>,
@@ -280,6 +285,8 @@ pub struct ApplicationDto {
     pub completion_requests: Vec<CompletionRequestDto>,
     pub attachments: Vec<AttachmentDto>,
     pub versions: Vec<VersionDto>,
+    /// For an extension: the conditions of the earlier decision, each needing an answer.
+    pub extension_conditions: Vec<String>,
 }
 
 fn attachment_dto(a: &crate::storage::applications::AttachmentRow) -> AttachmentDto {
@@ -353,6 +360,7 @@ impl From<&ApplicationView> for ApplicationDto {
                     submitted_at: x.submitted_at,
                 })
                 .collect(),
+            extension_conditions: v.extension_conditions.clone(),
         }
     }
 }

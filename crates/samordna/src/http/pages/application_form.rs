@@ -114,6 +114,13 @@ pub fn values_of(c: &ApplicationContent) -> FormValues {
     f.set("anchoring_discussed", c.anchoring.discussed.map(|d| if d { "ja" } else { "nej" }).unwrap_or(""));
     f.set("anchoring_date", date_text(c.anchoring.date));
     f.set("anchoring_comment", &c.anchoring.comment);
+    if let Some(ext) = &c.extends {
+        f.set("extends_intervention_id", ext.intervention_id.to_string());
+        for (i, a) in ext.answers.iter().enumerate() {
+            f.set(format!("extends_{i}_condition"), &a.condition);
+            f.set(format!("extends_{i}_answer"), &a.answer);
+        }
+    }
     if c.agreement_accepted_version.is_some() {
         f.set("agreement_accepted", "ja");
     }
@@ -203,6 +210,16 @@ pub fn content_of(
         agreement_accepted_version: if f.checked("agreement_accepted") { agreement_version } else { None },
         ..Default::default()
     };
+    if let Ok(intervention_id) = f.get("extends_intervention_id").trim().parse::<i64>() {
+        let answers = (0..)
+            .map_while(|i| f.get_opt(&format!("extends_{i}_condition")).map(|c| (i, c)))
+            .map(|(i, condition)| crate::domain::application::ConditionAnswer {
+                condition: condition.to_string(),
+                answer: f.get(&format!("extends_{i}_answer")).trim().to_string(),
+            })
+            .collect();
+        c.extends = Some(crate::domain::application::Extension { intervention_id, answers });
+    }
     for i in 0..f.rows("partner", "member_id") {
         if removed("partner", i) {
             continue;
@@ -271,6 +288,7 @@ pub fn content_of(
 /// Rows are renumbered after removals, so this holds for the form as it is shown again.
 pub fn input_id(path: &str) -> String {
     let mut out = path
+        .replace("extends.answers[", "extends_")
         .replace("partners[", "partner_")
         .replace("parts[", "part_")
         .replace("goals[", "goal_")
@@ -378,6 +396,7 @@ mod tests {
         assert_eq!(input_id("parts[0].age_max"), "part_0_age_max");
         assert_eq!(input_id("owner.contact_email"), "owner_contact_email");
         assert_eq!(input_id("anchoring.discussed"), "anchoring_discussed");
+        assert_eq!(input_id("extends.answers[1].answer"), "extends_1_answer");
         assert_eq!(input_id("agreement_accepted_version"), "agreement_accepted");
         assert_eq!(input_id("partners"), "partner_0_member_id");
     }

@@ -290,6 +290,8 @@ pub struct Shown {
     budget_comment: String,
     anchoring: String,
     anchoring_comment: String,
+    /// For an extension: each condition of the earlier decision with its answer.
+    extension: Vec<(String, String)>,
     agreement_html: String,
     agreement_accepted: bool,
     completion_requests: Vec<(String, String, String, bool)>,
@@ -410,6 +412,12 @@ fn shown(v: &ApplicationView) -> Shown {
             (None, _) => "–".into(),
         },
         anchoring_comment: rich(&c.anchoring.comment),
+        extension: c
+            .extends
+            .iter()
+            .flat_map(|e| e.answers.iter())
+            .map(|a| (format!("att {}", a.condition.replace('*', "")), rich(&a.answer)))
+            .collect(),
         agreement_html: v.agreement.as_ref().map(|(_, body)| to_html(body)).unwrap_or_default(),
         agreement_accepted: c.agreement_accepted_version.is_some()
             && c.agreement_accepted_version == v.agreement.as_ref().map(|a| a.0),
@@ -616,6 +624,9 @@ struct EditPage {
     agreement_html: String,
     signatures_in_force: bool,
     conflict: Vec<FieldChange>,
+    extension_options: Vec<(i64, String)>,
+    /// The earlier decision's conditions, each with its answer's field name.
+    extension_conditions: Vec<(String, String, String, String)>,
 }
 
 impl EditPage {
@@ -677,6 +688,20 @@ fn edit_page(
         agreement_html: v.agreement.as_ref().map(|(_, b)| to_html(b)).unwrap_or_default(),
         signatures_in_force: !v.signatures.is_empty(),
         conflict,
+        extension_options: v.extension_options.clone(),
+        extension_conditions: v
+            .extension_conditions
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                (
+                    format!("extends_{i}_condition"),
+                    c.clone(),
+                    format!("extends_{i}_answer"),
+                    format!("att {}", c.replace('*', "")),
+                )
+            })
+            .collect(),
     };
     render(status, &page)
 }

@@ -21,13 +21,14 @@ use crate::service::preparations::{self as service, PreparationInput, Preparatio
 use crate::service::principal::Principal;
 use crate::service::{FieldError, ServiceError};
 
-const CRITERIA: [(&str, &str); 6] = [
+const CRITERIA: [(&str, &str); 7] = [
     ("in_line_with_direction", "Målgrupp och insats ligger i linje med styrelsens inriktning"),
     ("measurable_goals", "Mätbara mål och resultat i linje med inriktningen"),
     ("lokus_discussed", "Diskuterad i LOKUS-gruppen"),
     ("follow_up_planned", "Uppföljning och utvärdering planerad"),
     ("implementation_described", "Implementering i ordinarie verksamhet beskriven"),
     ("own_financing_stated", "Egenfinansiering framgår"),
+    ("conditions_answered", "Vid förlängning: varje villkor i det tidigare beslutet är besvarat"),
 ];
 
 #[derive(Template)]
@@ -85,6 +86,7 @@ fn values_of(v: &PreparationView) -> FormValues {
         ("follow_up_planned", c.follow_up_planned),
         ("implementation_described", c.implementation_described),
         ("own_financing_stated", c.own_financing_stated),
+        ("conditions_answered", c.conditions_answered),
     ] {
         f.set(key, yes(value));
     }
@@ -126,6 +128,7 @@ fn checklist_of(f: &FormValues, errors: &mut Vec<FieldError>) -> Checklist {
         follow_up_planned: f.checked("follow_up_planned"),
         implementation_described: f.checked("implementation_described"),
         own_financing_stated: f.checked("own_financing_stated"),
+        conditions_answered: f.checked("conditions_answered"),
     }
 }
 
