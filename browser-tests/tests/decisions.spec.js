@@ -186,6 +186,30 @@ test("a case goes from the committee to a running intervention with the keyboard
 
   await logout(page);
 
+  // The owner applies to extend it: the earlier decision's conditions each get an answer.
+  await loginWithKeyboard(page, "insatsansvarig.enkoping@example.org");
+  await tabTo(page, 'nav a[href="/mina-ansokningar"]');
+  await page.keyboard.press("Enter");
+  await tabTo(page, 'a[href="/ansokningar/ny"]');
+  await page.keyboard.press("Enter");
+  await tabTo(page, "#name");
+  await page.keyboard.type(`${name} förlängning`);
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Redigera ansökan");
+  await tabTo(page, "#extends_intervention_id");
+  await page.keyboard.type(name.slice(0, 6));
+  await expect(page.locator("#extends_intervention_id option:checked")).toHaveText(name);
+  await tabTo(page, "main form button.button:not([name])");
+  await page.keyboard.press("Enter");
+  await expect(page.getByText("Ansökan är sparad.")).toBeVisible();
+  // Every condition is listed as something to do before signing.
+  await expect(page.getByText("Svara på villkoret från det tidigare beslutet.").first()).toBeVisible();
+  await tabTo(page, 'a.button:text-is("Redigera ansökan")');
+  await page.keyboard.press("Enter");
+  await expect(page.locator("#extends_0_answer")).toBeVisible();
+  await expectAccessible(page, "extension application with its conditions");
+  await logout(page);
+
   // The association's own wording of the agreement, edited by its administrator.
   await loginWithKeyboard(page, "forbundsadmin@example.org");
   await tabTo(page, 'nav a[href="/mall-overenskommelse"]');
