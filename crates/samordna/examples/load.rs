@@ -207,6 +207,105 @@ async fn seed(db: &Db, events: u64) -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     );
 
+    // Meetings and grants: half the applications granted at ten attested board meetings per
+    // association, each grant an intervention; every other agreement signed by both parties.
+    let started = Instant::now();
+    for a in 1..=ASSOCIATIONS {
+        use samordna::storage::{interventions as iv, meetings as mt};
+        let mut tx = db.write().await?;
+        let first_member = (a - 1) * 11 + 1;
+        let (owner, partner) = (first_member + 3, first_member + 1);
+        let user = (a - 1) * USERS_PER_ASSOCIATION + 1;
+        let first_application = (a - 1) * APPLICATIONS_PER_ASSOCIATION + 1;
+        for m in 0..10 {
+            let date = chrono::NaiveDate::from_ymd_opt(2026, 1 + m as u32, 10).expect("date");
+            let write = mt::MeetingWrite {
+                place: "Uppsala",
+                present: r#"["Ordförande","Ledamot"]"#,
+                chair: "Ordförande",
+                attesters: r#"["Ledamot"]"#,
+                at: now,
+            };
+            let meeting = mt::insert(&mut tx, a, "board", date, &write, user).await?;
+            for k in 0..5 {
+                let application = first_application + m * 5 + k;
+                let section = mt::next_section(&mut tx, a, "board", 2026).await?;
+                let clauses = r#"["bevilja finansiellt stöd enligt ansökan för insatsen *Jobbcentrum*","finansieringen av insatsen gäller under förutsättning att förbundet beviljas medel från medlemsorganisationerna framöver."]"#;
+                let minutes = "Förbundsstyrelsen beslutar\n\natt bevilja finansiellt stöd";
+                let item = mt::insert_item(
+                    &mut tx,
+                    &mt::NewItem {
+                        meeting_id: meeting,
+                        association_id: a,
+                        body: "board",
+                        year: 2026,
+                        section,
+                        application_id: application,
+                        minutes,
+                    },
+                )
+                .await?;
+                let start = chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("date");
+                let end = chrono::NaiveDate::from_ymd_opt(2027, 12, 31).expect("date");
+                let decision = mt::insert_decision(
+                    &mut tx,
+                    &mt::NewDecision {
+                        application_id: application,
+                        meeting_item_id: item,
+                        outcome: "granted",
+                        max_total_ore: Some(535_000_000),
+                        per_year: "[[2026,267500000],[2027,267500000]]",
+                        start_date: Some(start),
+                        end_date: Some(end),
+                        option_to_extend: true,
+                        clauses,
+                        reason: "",
+                        decided_by: user,
+                        at: now,
+                    },
+                )
+                .await?;
+                mt::set_application_decision(&mut tx, application, "granted", now).await?;
+                let intervention = iv::insert(
+                    &mut tx,
+                    &iv::NewIntervention {
+                        association_id: a,
+                        application_id: application,
+                        decision_id: decision,
+                        name: &format!("Jobbcentrum {}", m * 5 + k),
+                        owner_member_id: owner,
+                        partners: &[partner],
+                        orientation: "individual",
+                        start_date: start,
+                        end_date: end,
+                        max_total_ore: 535_000_000,
+                        per_year: &[(2026, 267_500_000), (2027, 267_500_000)],
+                        option_to_extend: true,
+                        conditions: r#"["finansieringen av insatsen gäller under förutsättning att förbundet beviljas medel från medlemsorganisationerna framöver."]"#,
+                        agreement_text: "Överenskommelse om finansiellt stöd för insatsen Jobbcentrum\n\nVillkor.",
+                        agreement_hash: "0",
+                        at: now,
+                    },
+                )
+                .await?;
+                if k % 2 == 0 {
+                    for member in [owner, partner] {
+                        iv::add_signature(&mut tx, intervention, member, user, "0", now).await?;
+                    }
+                    iv::set_all_signed(&mut tx, intervention, now).await?;
+                }
+            }
+            mt::attest(&mut tx, meeting, user, now).await?;
+        }
+        tx.commit().await?;
+    }
+    eprintln!(
+        "seeded {} meetings and {} interventions in {:.1} s",
+        ASSOCIATIONS * 10,
+        ASSOCIATIONS * 50,
+        started.elapsed().as_secs_f64()
+    );
+
     // The audit log is the largest table at this stage: append in batches, as the service would.
     let started = Instant::now();
     let mut written = 0;
@@ -286,6 +385,11 @@ async fn main() -> anyhow::Result<()> {
         "/api/v1/applications?scope=office&q=jobbcentrum%2099&sort=name",
         "/api/v1/applications/1",
         "/api/v1/applications/1/proposal",
+        "/api/v1/meetings",
+        "/api/v1/meetings/1",
+        "/api/v1/interventions",
+        "/api/v1/interventions?status=ongoing",
+        "/api/v1/interventions/1",
         "/healthz",
     ];
     println!("| endpoint | requests | p50 | p99 |");
@@ -343,6 +447,12 @@ async fn main() -> anyhow::Result<()> {
         "/ansokningar/1/beredning",
         "/ansokningar/1/pdf",
         "/ansokningar/1/beredning/forslag.pdf",
+        "/moten",
+        "/moten/1",
+        "/moten/1/utdrag/1.pdf",
+        "/insatser",
+        "/insatser?status=ongoing",
+        "/insatser/1",
     ] {
         let mut t = Vec::new();
         for _ in 0..(o.requests / 4) {

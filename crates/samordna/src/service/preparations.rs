@@ -122,16 +122,6 @@ pub fn draft(
     )
 }
 
-async fn director(tx: &mut Tx, association_id: i64) -> ServiceResult<Option<String>> {
-    let (list, _) =
-        users::list(tx, users::UserScope::Association(association_id), crate::storage::Page::new(Some(200), None))
-            .await?;
-    Ok(list
-        .into_iter()
-        .find(|u| u.roles.iter().any(|r| r.role == Role::Director && r.association_id == Some(association_id)))
-        .map(|u| u.user.name))
-}
-
 /// The preparation of an application, for the office and the board.
 pub async fn get(db: &Db, p: &Principal, application_id: i64) -> ServiceResult<PreparationView> {
     let application = applications::get(db, p, application_id).await?;
@@ -143,24 +133,21 @@ pub async fn get(db: &Db, p: &Principal, application_id: i64) -> ServiceResult<P
     let stored = store::get(&mut tx, application_id).await?;
     let edits = store::edits(&mut tx, application_id).await?;
     let lib = library(&mut tx, association).await?;
-    let director_name = director(&mut tx, association).await?.unwrap_or_default();
-    let (officer_list, _) =
-        users::list(&mut tx, users::UserScope::Association(association), crate::storage::Page::new(Some(200), None))
-            .await?;
+    let staff = users::holding(&mut tx, association, &[Role::CaseOfficer, Role::Director]).await?;
+    // The director signs the proposal.
+    let director_name =
+        staff.iter().find(|(_, _, role)| role == Role::Director.code()).map(|(_, n, _)| n.clone()).unwrap_or_default();
     let updated_by = match &stored {
         Some(s) => users::get(&mut tx, s.updated_by).await?.map(|u| (u.name, s.updated_at)),
         None => None,
     };
     tx.commit().await?;
-    let officers = officer_list
-        .into_iter()
-        .filter(|u| {
-            u.roles
-                .iter()
-                .any(|r| matches!(r.role, Role::CaseOfficer | Role::Director) && r.association_id == Some(association))
-        })
-        .map(|u| (u.user.id, u.user.name))
-        .collect();
+    let mut officers: Vec<(i64, String)> = Vec::new();
+    for (id, name, _) in staff {
+        if !officers.iter().any(|(o, _)| *o == id) {
+            officers.push((id, name));
+        }
+    }
     let can_edit = office_editor(p, association) && !matches!(application.status, Status::Granted | Status::Rejected);
     let edits = edits.into_iter().map(|e| (e.edited_by_name, e.edited_at)).collect();
     match stored {

@@ -185,3 +185,15 @@ pub async fn count(tx: &mut Tx) -> Result<i64> {
     let (n,): (i64,) = on_backend!(tx, c => sqlx::query_as("SELECT COUNT(*) FROM users").fetch_one(&mut **c).await)?;
     Ok(n)
 }
+
+/// The active users holding one of these association roles there, by name: (id, name, role code).
+pub async fn holding(tx: &mut Tx, association_id: i64, roles: &[Role]) -> Result<Vec<(i64, String, String)>> {
+    // Role codes are fixed strings from code, never input.
+    let codes: Vec<String> = roles.iter().map(|r| format!("'{}'", r.code())).collect();
+    let sql = format!(
+        "SELECT u.id, u.name, r.role FROM user_roles r JOIN users u ON u.id = r.user_id
+         WHERE r.association_id = $1 AND u.active AND r.role IN ({}) ORDER BY u.name COLLATE sv, u.id",
+        codes.join(", ")
+    );
+    Ok(on_backend!(tx, c => sqlx::query_as(&sql).bind(association_id).fetch_all(&mut **c).await)?)
+}
