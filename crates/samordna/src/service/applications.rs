@@ -538,10 +538,12 @@ pub async fn list(
                     ServiceError::NotFound
                 });
             }
+            // The office sees what has been received, decided or not; never the applicants' drafts.
+            let received = [Status::Received, Status::CompletionRequested, Status::Granted, Status::Rejected];
             let statuses = match status {
-                Some(s @ (Status::Received | Status::CompletionRequested)) => vec![s.code()],
+                Some(s) if received.contains(&s) => vec![s.code()],
                 Some(_) => return Ok((Vec::new(), 0)),
-                None => vec![Status::Received.code(), Status::CompletionRequested.code()],
+                None => received.iter().map(|s| s.code()).collect(),
             };
             ListFilter { association_id: association, statuses, party_members: None, search, sort }
         }

@@ -669,26 +669,3 @@ pub async fn extract(db: &Db, p: &Principal, meeting_id: i64, item_id: i64) -> S
     blocks.push(Block::Paragraph("Utdraget stämmer med det justerade protokollet.".into()));
     Ok(Extract { title: format!("Protokollsutdrag {} {section}", view.body.label()), blocks })
 }
-
-/// The decisions on an application with where they were taken: (meeting id, date, section, decision).
-pub async fn decisions_of(
-    db: &Db,
-    p: &Principal,
-    application_id: i64,
-) -> ServiceResult<Vec<(i64, NaiveDate, i64, DecisionView)>> {
-    let application = applications::get(db, p, application_id).await?;
-    if !access(p, application.row.association_id).read {
-        return Ok(Vec::new());
-    }
-    let mut tx = db.read().await?;
-    let decisions = store::decisions_of_application(&mut tx, application_id).await?;
-    let agendas = store::agendas_of(&mut tx, application_id).await?;
-    tx.commit().await?;
-    Ok(decisions
-        .into_iter()
-        .filter_map(|d| {
-            let (_, meeting, _, date, section) = agendas.iter().find(|a| a.0 == d.meeting_item_id)?.clone();
-            Some((meeting, date, section, decision_view(d)))
-        })
-        .collect())
-}

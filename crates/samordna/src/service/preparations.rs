@@ -35,6 +35,8 @@ pub struct PreparationView {
     /// Officers that may be assigned: case officers and the director of the association.
     pub officers: Vec<(i64, String)>,
     pub can_edit: bool,
+    /// The board's decisions on the case, oldest first: (meeting, date, section, outcome).
+    pub decisions: Vec<(i64, chrono::NaiveDate, i64, crate::domain::meeting::Outcome)>,
 }
 
 fn office_editor(p: &Principal, association_id: i64) -> bool {
@@ -132,6 +134,15 @@ pub async fn get(db: &Db, p: &Principal, application_id: i64) -> ServiceResult<P
     let mut tx = db.read().await?;
     let stored = store::get(&mut tx, application_id).await?;
     let edits = store::edits(&mut tx, application_id).await?;
+    let decided = crate::storage::meetings::decisions_of_application(&mut tx, application_id).await?;
+    let agendas = crate::storage::meetings::agendas_of(&mut tx, application_id).await?;
+    let decisions = decided
+        .iter()
+        .filter_map(|d| {
+            let (_, meeting, _, date, section) = agendas.iter().find(|a| a.0 == d.meeting_item_id)?.clone();
+            Some((meeting, date, section, crate::domain::meeting::Outcome::parse(&d.outcome)?))
+        })
+        .collect();
     let lib = library(&mut tx, association).await?;
     let staff = users::holding(&mut tx, association, &[Role::CaseOfficer, Role::Director]).await?;
     // The director signs the proposal.
@@ -161,6 +172,7 @@ pub async fn get(db: &Db, p: &Principal, application_id: i64) -> ServiceResult<P
             edits,
             officers,
             can_edit,
+            decisions,
             application,
         }),
         None => {
@@ -192,6 +204,7 @@ pub async fn get(db: &Db, p: &Principal, application_id: i64) -> ServiceResult<P
                 edits,
                 officers,
                 can_edit,
+                decisions,
                 application,
             })
         }

@@ -120,6 +120,9 @@ both! {
         assert_eq!(problem(r, StatusCode::CONFLICT).await["code"], "case_already_decided");
         let prep: Value = officer.get(&format!("/api/v1/applications/{id}/proposal")).await.json().await.unwrap();
         assert_eq!(prep["can_edit"], false, "a decided case's preparation is closed");
+        let outcomes: Vec<&str> = prep["decisions"].as_array().unwrap().iter().map(|d| d["outcome"].as_str().unwrap()).collect();
+        assert_eq!(outcomes, ["referred_back", "granted"], "the referral back is kept in the case's history");
+        assert_eq!(prep["decisions"][1]["section"], 2);
 
         // No extract before the minutes are attested; the office does not attest.
         let extract = format!("/api/v1/meetings/{mid}/items/{item}/extract");
@@ -351,5 +354,29 @@ both! {
         let assessment = draft["assessment"].as_str().unwrap();
         assert!(assessment.starts_with("Denna förlängningsansökan rör en individinsats där Håbo kommun är insatsägare"), "{assessment}");
         assert!(assessment.ends_with("Ansökan besvarar villkoren i det tidigare beslutet."), "{assessment}");
+    }
+}
+
+both! {
+    async fn a_rejected_case_keeps_its_history_and_starts_nothing(app) {
+        let (id, _) = framsteget_in(&app, 2026).await;
+        let officer = app.api(&app.token("handlaggare@example.org").await);
+        prepare(&officer, id).await;
+        let meeting: Value = officer.post("/api/v1/meetings", &board("2026-03-10", &[id])).await.json().await.unwrap();
+        let r = officer.post(&format!("/api/v1/meetings/{}/decisions", meeting["id"]), &json!({"application_id": id, "outcome": "rejected"})).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let decided: Value = r.json().await.unwrap();
+        assert_eq!(decided["intervention_id"], Value::Null);
+        assert_eq!(decided["meeting"]["items"][0]["minutes"], "Förbundsstyrelsen beslutar\n\natt avslå ansökan om finansiellt stöd för insatsen *Framsteget 2.0*.");
+        assert_eq!(app.count("SELECT COUNT(*) FROM interventions").await, 0);
+        let application: Value = officer.get(&format!("/api/v1/applications/{id}")).await.json().await.unwrap();
+        assert_eq!(application["status"], "rejected");
+        let list: Value = officer.get("/api/v1/applications?scope=office&status=rejected").await.json().await.unwrap();
+        assert_eq!(list["total"], 1);
+        let session = app.login("styrelseledamot@example.org").await;
+        let (status, html) = session.page(&format!("/ansokningar/{id}/beredning")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Beslut i ärendet"));
+        assert!(html.contains("§ 1, 10 mars 2026</a>: Avslag"));
     }
 }

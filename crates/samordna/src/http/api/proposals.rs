@@ -36,6 +36,16 @@ pub struct PreparationDto {
     /// Every saved change of the proposal, oldest first.
     pub edits: Vec<EditDto>,
     pub can_edit: bool,
+    /// The board's decisions on the case so far, oldest first (a referral back, then perhaps a final one).
+    pub decisions: Vec<CaseDecisionDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CaseDecisionDto {
+    pub meeting_id: i64,
+    pub date: NaiveDate,
+    pub section: i64,
+    pub outcome: crate::domain::meeting::Outcome,
 }
 
 impl From<&PreparationView> for PreparationDto {
@@ -49,6 +59,16 @@ impl From<&PreparationView> for PreparationDto {
             lock_version: v.lock_version,
             edits: v.edits.iter().map(|(by, at)| EditDto { edited_by: by.clone(), edited_at: *at }).collect(),
             can_edit: v.can_edit,
+            decisions: v
+                .decisions
+                .iter()
+                .map(|(meeting_id, date, section, outcome)| CaseDecisionDto {
+                    meeting_id: *meeting_id,
+                    date: *date,
+                    section: *section,
+                    outcome: *outcome,
+                })
+                .collect(),
         }
     }
 }

@@ -118,7 +118,10 @@ async fn list_page(state: &AppState, p: &Principal, q: ListQuery, mine: bool) ->
     let statuses = if mine {
         Status::ALL.iter().map(|s| (s.code(), s.label())).collect()
     } else {
-        [Status::Received, Status::CompletionRequested].iter().map(|s| (s.code(), s.label())).collect()
+        [Status::Received, Status::CompletionRequested, Status::Granted, Status::Rejected]
+            .iter()
+            .map(|s| (s.code(), s.label()))
+            .collect()
     };
     let heading = if mine { "Mina ansökningar" } else { "Ansökningar" };
     Ok(render(

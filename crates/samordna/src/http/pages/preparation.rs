@@ -47,6 +47,8 @@ struct PreparationPage {
     clause_rows: Vec<usize>,
     document_html: String,
     edits: Vec<(String, String)>,
+    /// (meeting id, "§ 3, 10 mars 2026", outcome).
+    decisions: Vec<(i64, String, &'static str)>,
 }
 
 impl PreparationPage {
@@ -178,6 +180,21 @@ fn page(
             clause_rows: (0..rows).collect(),
             document_html: crate::documents::proposal_body_html(&v.proposal),
             edits: v.edits.iter().map(|(who, at)| (who.clone(), format_local(*at))).collect(),
+            decisions: v
+                .decisions
+                .iter()
+                .map(|(meeting, date, section, outcome)| {
+                    (
+                        *meeting,
+                        format!(
+                            "{}, {}",
+                            crate::domain::meeting::section_label(*section),
+                            crate::domain::time::long_date(*date)
+                        ),
+                        outcome.label(),
+                    )
+                })
+                .collect(),
         },
     )
 }
