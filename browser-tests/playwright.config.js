@@ -38,7 +38,8 @@ module.exports = defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  timeout: 60_000,
+  // Each test is a whole case typed with the keyboard; on two slow cores that takes minutes.
+  timeout: 180_000,
   forbidOnly: !!process.env.CI,
   reporter: [["list"]],
   use: {
