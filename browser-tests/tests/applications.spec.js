@@ -1,24 +1,13 @@
 // An application from the first keystroke to a registered case, with the keyboard alone, and
 // axe-core on every page on the way.
 const { test, expect } = require("@playwright/test");
-const { LOGOUT, expectAccessible, tabTo, loginWithKeyboard } = require("./helpers");
+const { LOGOUT, expectAccessible, tabTo, loginWithKeyboard, typeDate } = require("./helpers");
 
 async function type(page, selector, text) {
   await tabTo(page, selector);
   await page.keyboard.type(text);
 }
 
-/** A date field with the keyboard: in a Swedish browser its parts are year, month, day. */
-async function typeDate(page, selector, date) {
-  const [y, m, d] = date.split("-");
-  await tabTo(page, selector);
-  await page.keyboard.type(y);
-  await page.keyboard.press("ArrowRight");
-  await page.keyboard.type(m);
-  await page.keyboard.press("ArrowRight");
-  await page.keyboard.type(d);
-  await expect(page.locator(selector)).toHaveValue(date);
-}
 
 async function logoutWithKeyboard(page) {
   await tabTo(page, LOGOUT);

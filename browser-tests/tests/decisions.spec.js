@@ -2,7 +2,7 @@
 // meetings, a decision with a conflict of interest, attested minutes with their extract, and the
 // agreement signed by both parties — with the keyboard alone, and every page checked by axe-core.
 const { test, expect } = require("@playwright/test");
-const { expectAccessible, tabTo, loginWithKeyboard, login, logout } = require("./helpers");
+const { expectAccessible, tabTo, loginWithKeyboard, login, logout, replaceText, typeDate } = require("./helpers");
 
 /** Calls the JSON API with the browser's session (and its CSRF token). */
 async function api(page, method, path, data) {
@@ -52,24 +52,6 @@ async function receivedApplication(page, name) {
   return created.id;
 }
 
-async function type(page, selector, text) {
-  await tabTo(page, selector);
-  await page.keyboard.press("Control+A");
-  await page.keyboard.type(text);
-}
-
-/** A date field with the keyboard: in a Swedish browser its parts are year, month, day. */
-async function typeDate(page, selector, date) {
-  const [y, m, d] = date.split("-");
-  await tabTo(page, selector);
-  await page.keyboard.type(y);
-  await page.keyboard.press("ArrowRight");
-  await page.keyboard.type(m);
-  await page.keyboard.press("ArrowRight");
-  await page.keyboard.type(d);
-  await expect(page.locator(selector)).toHaveValue(date);
-}
-
 test("a case goes from the committee to a running intervention with the keyboard alone", async ({ page }) => {
   const name = `Vägen vidare ${Date.now()}`;
   const id = await receivedApplication(page, name);
@@ -97,10 +79,10 @@ test("a case goes from the committee to a running intervention with the keyboard
       await expect(page.locator("#body-committee")).toBeChecked();
     }
     await typeDate(page, "#date", `${year}-0${body === "committee" ? 2 : 3}-10`);
-    await type(page, "#place", "Enköping");
-    await type(page, "#present", "Anna Berg\nPer Holm\nLena Ek");
-    await type(page, "#chair", body === "committee" ? "Ingen Närvarande" : "Anna Berg");
-    await type(page, "#attesters", "Per Holm");
+    await replaceText(page, "#place", "Enköping");
+    await replaceText(page, "#present", "Anna Berg\nPer Holm\nLena Ek");
+    await replaceText(page, "#chair", body === "committee" ? "Ingen Närvarande" : "Anna Berg");
+    await replaceText(page, "#attesters", "Per Holm");
     await tabTo(page, `#case-${id}`);
     await page.keyboard.press("Space");
     await tabTo(page, 'main button:text-is("Skapa sammanträdet")');
@@ -110,7 +92,7 @@ test("a case goes from the committee to a running intervention with the keyboard
       await expect(page.locator("#error-summary")).toContainText("Personen finns inte bland de närvarande.");
       await expectAccessible(page, "new meeting with an error");
       await expect(page.locator(`#case-${id}`)).toBeChecked();
-      await type(page, "#chair", "Anna Berg");
+      await replaceText(page, "#chair", "Anna Berg");
       await tabTo(page, 'main button:text-is("Skapa sammanträdet")');
       await page.keyboard.press("Enter");
     }
@@ -129,12 +111,12 @@ test("a case goes from the committee to a running intervention with the keyboard
 
   // A grant above the applied amount needs a reason: refused first, then recorded.
   const maxField = page.locator('input[name="max_total"]');
-  await type(page, `#${await maxField.getAttribute("id")}`, "2 500 000");
+  await replaceText(page, `#${await maxField.getAttribute("id")}`, "2 500 000");
   await tabTo(page, 'main button:has-text("Protokollför beslutet")');
   await page.keyboard.press("Enter");
   await expect(page.locator("#error-summary")).toContainText("Beloppet är högre än det ansökta. Ange skälet till det.");
   await expectAccessible(page, "decision with an error");
-  await type(page, `#${await maxField.getAttribute("id")}`, "2 000 000");
+  await replaceText(page, `#${await maxField.getAttribute("id")}`, "2 000 000");
   await tabTo(page, 'main button:has-text("Protokollför beslutet")');
   await page.keyboard.press("Enter");
   await expect(page.getByText("Beslutet är protokollfört.")).toBeVisible();

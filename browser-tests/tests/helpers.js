@@ -66,4 +66,23 @@ async function logout(page) {
   await expect(page).toHaveURL(/\/logga-in/);
 }
 
-module.exports = { PASSWORD, LOGOUT, expectAccessible, tabTo, loginWithKeyboard, login, logout };
+/** Reaches a field with Tab and replaces what it holds with the text. */
+async function replaceText(page, selector, text) {
+  await tabTo(page, selector);
+  await page.keyboard.press("Control+A");
+  await page.keyboard.type(text);
+}
+
+/** A date field with the keyboard: in a Swedish browser its parts are year, month, day. */
+async function typeDate(page, selector, date) {
+  const [y, m, d] = date.split("-");
+  await tabTo(page, selector);
+  await page.keyboard.type(y);
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.type(m);
+  await page.keyboard.press("ArrowRight");
+  await page.keyboard.type(d);
+  await expect(page.locator(selector)).toHaveValue(date);
+}
+
+module.exports = { PASSWORD, LOGOUT, expectAccessible, tabTo, loginWithKeyboard, login, logout, replaceText, typeDate };
