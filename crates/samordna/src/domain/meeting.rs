@@ -78,19 +78,23 @@ impl Outcome {
 }
 
 /// The text minuted for a case: who proposes or decides what, then the conflicts of interest.
+/// Before anything is proposed or decided (no clauses) only the conflicts are minuted.
 pub fn minutes_text(body: Body, clauses: &[String], conflicts: &[String]) -> String {
-    let mut out = String::from(match body {
-        Body::Committee => "Arbetsutskottet föreslår förbundsstyrelsen besluta",
-        Body::Board => "Förbundsstyrelsen beslutar",
-    });
-    for c in clauses {
-        out.push_str("\n\n");
-        out.push_str(&att(c));
+    let mut paragraphs = Vec::new();
+    if !clauses.is_empty() {
+        paragraphs.push(
+            match body {
+                Body::Committee => "Arbetsutskottet föreslår förbundsstyrelsen besluta",
+                Body::Board => "Förbundsstyrelsen beslutar",
+            }
+            .to_string(),
+        );
+        paragraphs.extend(clauses.iter().map(|c| att(c)));
     }
-    for name in conflicts {
-        out.push_str(&format!("\n\n{name} anmäler jäv och deltar inte i handläggningen av ärendet."));
-    }
-    out
+    paragraphs.extend(
+        conflicts.iter().map(|name| format!("{name} anmäler jäv och deltar inte i handläggningen av ärendet.")),
+    );
+    paragraphs.join("\n\n")
 }
 
 /// "§ 12": a section of the minutes.
@@ -382,6 +386,11 @@ mod tests {
             minutes_text(Body::Committee, &clauses, &[]),
             "Arbetsutskottet föreslår förbundsstyrelsen besluta\n\natt bevilja finansiellt stöd för insatsen *Jobbcentrum*."
         );
+        assert_eq!(
+            minutes_text(Body::Board, &[], &["Anna Berg".into()]),
+            "Anna Berg anmäler jäv och deltar inte i handläggningen av ärendet."
+        );
+        assert_eq!(minutes_text(Body::Board, &[], &[]), "");
     }
 
     #[test]

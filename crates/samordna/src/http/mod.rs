@@ -88,3 +88,28 @@ pub async fn serve(
         .with_graceful_shutdown(shutdown)
         .await
 }
+
+/// A plain document (an extract, an agreement) as a download in `format`: "pdf" (PDF/A),
+/// "docx" or "txt". Err when it could not be typeset (the cause is logged).
+pub async fn document_download(
+    title: &str,
+    blocks: Vec<crate::documents::DocBlock>,
+    format: &str,
+) -> Result<axum::response::Response, ()> {
+    use crate::documents::{doc_docx, doc_pdf, doc_text, typeset};
+    use api::applications::file_response;
+    use axum::response::IntoResponse;
+    Ok(match format {
+        "txt" => ([(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")], doc_text(&blocks)).into_response(),
+        "docx" => file_response(
+            &format!("{title}.docx"),
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            doc_docx(title, &blocks),
+        ),
+        _ => {
+            let owned = title.to_string();
+            let bytes = typeset(move || doc_pdf(&owned, &blocks)).await?;
+            file_response(&format!("{title}.pdf"), "application/pdf", bytes)
+        }
+    })
+}

@@ -209,7 +209,7 @@ pub struct NewMeeting {
 }
 
 /// Checks that a case may go on an agenda: the association's, received and prepared, not decided.
-async fn check_case(tx: &mut Tx, association_id: i64, application_id: i64) -> ServiceResult<(String, Status)> {
+async fn check_case(tx: &mut Tx, association_id: i64, application_id: i64) -> ServiceResult<String> {
     let not_found = || ServiceError::Invalid(vec![FieldError::new("application_ids", "case_unknown")]);
     let row = crate::storage::applications::get(tx, application_id).await?.ok_or_else(not_found)?;
     if row.association_id != association_id {
@@ -224,7 +224,7 @@ async fn check_case(tx: &mut Tx, association_id: i64, application_id: i64) -> Se
     let preparation = preparation_store::get(tx, application_id)
         .await?
         .ok_or_else(|| ServiceError::Invalid(vec![FieldError::new("application_ids", "case_not_prepared")]))?;
-    Ok((preparation.proposal, status))
+    Ok(preparation.proposal)
 }
 
 /// The proposal's clauses as the committee minutes them.
@@ -245,7 +245,7 @@ async fn add_items(
         if added.contains(&application_id) {
             continue;
         }
-        let (proposal, _) = check_case(tx, association_id, application_id).await?;
+        let proposal = check_case(tx, association_id, application_id).await?;
         let section = store::next_section(tx, association_id, body.code(), date.year()).await?;
         // The committee proposes what the preparation proposes; the board's text is its decision.
         let minutes = match body {
@@ -369,11 +369,7 @@ pub async fn update(db: &Db, p: &Principal, id: i64, lock_version: i64, input: M
             }
             None => Vec::new(),
         };
-        let minutes = if clauses.is_empty() && body == Body::Board {
-            conflicts_only(conflicts)
-        } else {
-            minutes_text(body, &clauses, conflicts)
-        };
+        let minutes = minutes_text(body, &clauses, conflicts);
         store::set_item(&mut tx, item.id, &serde_json::to_string(conflicts).expect("serialises"), &minutes).await?;
     }
     let added = add_items(&mut tx, id, row.association_id, body, row.meeting_date, &input.add_application_ids).await?;
@@ -385,11 +381,6 @@ pub async fn update(db: &Db, p: &Principal, id: i64, lock_version: i64, input: M
         .await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// The minutes of a case not yet decided: only who stood aside.
-fn conflicts_only(conflicts: &[String]) -> String {
-    minutes_text(Body::Board, &[], conflicts).split_once("\n\n").map(|(_, rest)| rest.to_string()).unwrap_or_default()
 }
 
 /// A decision as the board takes it.
@@ -443,15 +434,7 @@ pub async fn decide(db: &Db, p: &Principal, meeting_id: i64, input: DecisionInpu
     }
     let content = &application.content;
     let association = application.row.association_id;
-    let library = {
-        let mut lib = crate::domain::proposal::ClauseLibrary::default();
-        for (kind, template) in preparation_store::clause_templates(&mut tx, association).await? {
-            if let Some(k) = ClauseKind::ALL.into_iter().find(|k| k.code() == kind) {
-                lib.0.insert(k, template);
-            }
-        }
-        lib
-    };
+    let library = super::preparations::library(&mut tx, association).await?;
     let applied = super::preparations::requested_grant(&application);
     let mut errors = Vec::new();
     let mut terms = None;

@@ -47,7 +47,8 @@ fn office_editor(p: &Principal, association_id: i64) -> bool {
         })
 }
 
-async fn library(tx: &mut Tx, association_id: i64) -> ServiceResult<ClauseLibrary> {
+/// The clause library as stored, the default wording for kinds the association has not worded.
+pub(crate) async fn library(tx: &mut Tx, association_id: i64) -> ServiceResult<ClauseLibrary> {
     let mut lib = ClauseLibrary::default();
     for (kind, template) in store::clause_templates(tx, association_id).await? {
         if let Some(k) = ClauseKind::ALL.into_iter().find(|k| k.code() == kind) {
@@ -139,7 +140,7 @@ pub async fn get(db: &Db, p: &Principal, application_id: i64) -> ServiceResult<P
     let decisions = decided
         .iter()
         .filter_map(|d| {
-            let (_, meeting, _, date, section) = agendas.iter().find(|a| a.0 == d.meeting_item_id)?.clone();
+            let (_, meeting, date, section) = *agendas.iter().find(|a| a.0 == d.meeting_item_id)?;
             Some((meeting, date, section, crate::domain::meeting::Outcome::parse(&d.outcome)?))
         })
         .collect();

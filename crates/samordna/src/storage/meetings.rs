@@ -83,15 +83,6 @@ pub async fn update(tx: &mut Tx, id: i64, w: &MeetingWrite<'_>, expected_lock: i
     Ok(n == 1)
 }
 
-/// Marks the minutes a change was made under, so that a concurrent editor is refused.
-pub async fn touch(tx: &mut Tx, id: i64, expected_lock: i64, at: Timestamp) -> Result<bool> {
-    let n = on_backend!(tx, c => sqlx::query(
-        "UPDATE meetings SET updated_at = $2, lock_version = lock_version + 1
-         WHERE id = $1 AND lock_version = $3 AND attested_at IS NULL")
-        .bind(id).bind(at).bind(expected_lock).execute(&mut **c).await.map(|r| r.rows_affected()))?;
-    Ok(n == 1)
-}
-
 /// Attests the minutes; false when they already were.
 pub async fn attest(tx: &mut Tx, id: i64, user_id: i64, at: Timestamp) -> Result<bool> {
     let n = on_backend!(tx, c => sqlx::query(
@@ -160,10 +151,10 @@ pub async fn set_item(tx: &mut Tx, item_id: i64, conflicts: &str, minutes: &str)
     Ok(())
 }
 
-/// Where an application has been on an agenda, oldest first: (item id, meeting id, body, date, section).
-pub async fn agendas_of(tx: &mut Tx, application_id: i64) -> Result<Vec<(i64, i64, String, NaiveDate, i64)>> {
+/// Where an application has been on an agenda, oldest first: (item id, meeting id, date, section).
+pub async fn agendas_of(tx: &mut Tx, application_id: i64) -> Result<Vec<(i64, i64, NaiveDate, i64)>> {
     Ok(on_backend!(tx, c => sqlx::query_as(
-        "SELECT i.id, m.id, m.body, m.meeting_date, i.section FROM meeting_items i JOIN meetings m ON m.id = i.meeting_id
+        "SELECT i.id, m.id, m.meeting_date, i.section FROM meeting_items i JOIN meetings m ON m.id = i.meeting_id
          WHERE i.application_id = $1 ORDER BY m.meeting_date, i.id")
         .bind(application_id).fetch_all(&mut **c).await)?)
 }

@@ -2,13 +2,12 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::applications::file_response;
 use super::ApiJson;
 use crate::domain::meeting::{Body, Outcome};
 use crate::domain::money::Money;
@@ -420,28 +419,13 @@ pub async fn extract(
     document_response(&extract.title, extract.blocks, &format).await
 }
 
-/// A plain document as PDF/A, DOCX or text.
+/// A plain document as PDF/A, DOCX or text, for the API.
 pub async fn document_response(
     title: &str,
     blocks: Vec<crate::documents::DocBlock>,
     format: &str,
 ) -> Result<Response, ApiError> {
-    use crate::documents::{doc_docx, doc_pdf, doc_text, typeset};
-    match format {
-        "txt" => {
-            Ok(([(axum::http::header::CONTENT_TYPE, "text/plain; charset=utf-8")], doc_text(&blocks)).into_response())
-        }
-        "docx" => Ok(file_response(
-            &format!("{title}.docx"),
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            doc_docx(title, &blocks),
-        )),
-        _ => {
-            let owned = title.to_string();
-            let bytes = typeset(move || doc_pdf(&owned, &blocks))
-                .await
-                .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
-            Ok(file_response(&format!("{title}.pdf"), "application/pdf", bytes))
-        }
-    }
+    crate::http::document_download(title, blocks, format)
+        .await
+        .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))
 }

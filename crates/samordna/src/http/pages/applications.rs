@@ -9,7 +9,7 @@ use axum::Form;
 use serde::Deserialize;
 
 use super::application_form::{content_of, input_id, values_of, FormValues};
-use super::{render, FormErrors, Layout};
+use super::{render, FormErrors, Layout, NoticeQuery};
 use crate::domain::application::{compare, FieldChange, GoalKind, Orientation};
 use crate::domain::money::Money;
 use crate::domain::rich_text::to_html;
@@ -477,11 +477,6 @@ struct ViewPage {
     message: String,
 }
 
-#[derive(Deserialize, Default)]
-pub struct NoticeQuery {
-    meddelande: Option<String>,
-}
-
 fn current_for(p: &Principal) -> &'static str {
     if is_applicant(p) {
         "/mina-ansokningar"
@@ -518,7 +513,7 @@ pub async fn view(
     Path(id): Path<i64>,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    view_page(&state, &p, id, StatusCode::OK, FormErrors::default(), q.meddelande.as_deref(), String::new()).await
+    view_page(&state, &p, id, StatusCode::OK, FormErrors::default(), q.message.as_deref(), String::new()).await
 }
 
 #[derive(Template)]

@@ -7,11 +7,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 
-use super::{render, FormErrors, Layout};
+use super::{render, FormErrors, Layout, NoticeQuery};
 use crate::domain::meeting::InterventionStatus;
 use crate::domain::money::Money;
 use crate::domain::time::format_local;
-use crate::http::api::applications::file_response;
 use crate::http::auth::PageUser;
 use crate::http::error::PageError;
 use crate::http::AppState;
@@ -170,11 +169,6 @@ fn page(
     )
 }
 
-#[derive(serde::Deserialize, Default)]
-pub struct NoticeQuery {
-    meddelande: Option<String>,
-}
-
 pub async fn view(
     State(state): State<AppState>,
     PageUser(p): PageUser,
@@ -182,7 +176,7 @@ pub async fn view(
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
     let v = service::get(&state.db, &p, id).await?;
-    Ok(page(&p, &v, StatusCode::OK, Vec::new(), q.meddelande.as_deref()))
+    Ok(page(&p, &v, StatusCode::OK, Vec::new(), q.message.as_deref()))
 }
 
 #[derive(serde::Deserialize)]
@@ -214,9 +208,7 @@ pub async fn agreement_pdf(
 ) -> Result<Response, PageError> {
     let v = service::get(&state.db, &p, id).await?;
     let (title, blocks) = agreement_document(&v);
-    let owned = title.clone();
-    let bytes = crate::documents::typeset(move || crate::documents::doc_pdf(&owned, &blocks))
+    crate::http::document_download(&title, blocks, "pdf")
         .await
-        .map_err(|_| PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
-    Ok(file_response(&format!("{title}.pdf"), "application/pdf", bytes))
+        .map_err(|_| PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))
 }

@@ -8,11 +8,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::NaiveDate;
 
-use super::{render, FormErrors, Layout};
+use super::{render, FormErrors, Layout, NoticeQuery};
 use crate::domain::meeting::{section_label, Body, Outcome};
 use crate::domain::money::Money;
 use crate::domain::time::{format_local, long_date};
-use crate::http::api::applications::file_response;
 use crate::http::auth::PageUser;
 use crate::http::error::PageError;
 use crate::http::AppState;
@@ -348,11 +347,6 @@ fn meeting_page(
     )
 }
 
-#[derive(serde::Deserialize, Default)]
-pub struct NoticeQuery {
-    meddelande: Option<String>,
-}
-
 pub async fn view(
     State(state): State<AppState>,
     PageUser(p): PageUser,
@@ -360,7 +354,7 @@ pub async fn view(
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
     let v = service::get(&state.db, &p, id).await?;
-    Ok(meeting_page(&p, &v, StatusCode::OK, Vec::new(), None, Vec::new(), q.meddelande.as_deref()))
+    Ok(meeting_page(&p, &v, StatusCode::OK, Vec::new(), None, Vec::new(), q.message.as_deref()))
 }
 
 /// Saves the minutes' details and the conflicts of interest of every case.
@@ -494,17 +488,7 @@ pub async fn extract(
         return Err(PageError::not_found());
     }
     let extract = service::extract(&state.db, &p, id, item).await?;
-    if format == "docx" {
-        return Ok(file_response(
-            &format!("{}.docx", extract.title),
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-            crate::documents::doc_docx(&extract.title, &extract.blocks),
-        ));
-    }
-    let title = extract.title.clone();
-    let blocks = extract.blocks;
-    let bytes = crate::documents::typeset(move || crate::documents::doc_pdf(&title, &blocks))
+    crate::http::document_download(&extract.title, extract.blocks, format)
         .await
-        .map_err(|_| PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))?;
-    Ok(file_response(&format!("{}.pdf", extract.title), "application/pdf", bytes))
+        .map_err(|_| PageError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal"))
 }

@@ -77,6 +77,13 @@ pub fn router(max_attachment_bytes: usize) -> Router<AppState> {
         .route("/static/{file}", get(public::asset))
 }
 
+/// The notice a page shows after a redirect: `?meddelande=code`, looked up in `messages::notice`.
+#[derive(serde::Deserialize, Default)]
+pub struct NoticeQuery {
+    #[serde(rename = "meddelande")]
+    pub message: Option<String>,
+}
+
 /// One entry of the main navigation.
 pub struct NavItem {
     pub href: &'static str,

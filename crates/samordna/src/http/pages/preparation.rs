@@ -9,7 +9,7 @@ use axum::Form;
 use chrono::NaiveDate;
 
 use super::application_form::FormValues;
-use super::{render, FormErrors, Layout};
+use super::{render, FormErrors, Layout, NoticeQuery};
 use crate::domain::money::Money;
 use crate::domain::proposal::{proposal_text, Checklist, GrantFacts, ProposalContent, Recommendation};
 use crate::domain::time::format_local;
@@ -199,11 +199,6 @@ fn page(
     )
 }
 
-#[derive(serde::Deserialize, Default)]
-pub struct NoticeQuery {
-    meddelande: Option<String>,
-}
-
 pub async fn view(
     State(state): State<AppState>,
     PageUser(p): PageUser,
@@ -212,7 +207,7 @@ pub async fn view(
 ) -> Result<Response, PageError> {
     let v = service::get(&state.db, &p, id).await?;
     let f = values_of(&v);
-    Ok(page(&p, &v, StatusCode::OK, f, FormErrors::default(), v.lock_version, false, q.meddelande.as_deref()))
+    Ok(page(&p, &v, StatusCode::OK, f, FormErrors::default(), v.lock_version, false, q.message.as_deref()))
 }
 
 pub async fn save(

@@ -4,9 +4,8 @@ use askama::Template;
 use axum::extract::{Path, Query};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 
-use super::{describe_grant, render, Layout};
+use super::{describe_grant, render, Layout, NoticeQuery};
 use crate::http::auth::{MaybeUser, PageUser};
 
 pub struct Shortcut {
@@ -22,11 +21,6 @@ struct HomePage {
     name: String,
     roles: Vec<String>,
     shortcuts: Vec<Shortcut>,
-}
-
-#[derive(Deserialize)]
-pub struct NoticeQuery {
-    meddelande: Option<String>,
 }
 
 pub async fn home(PageUser(p): PageUser, Query(q): Query<NoticeQuery>) -> Response {
@@ -48,7 +42,7 @@ pub async fn home(PageUser(p): PageUser, Query(q): Query<NoticeQuery>) -> Respon
         });
     }
     let page = HomePage {
-        layout: Layout::for_user("Start", &p, "/").with_notice(q.meddelande.as_deref()),
+        layout: Layout::for_user("Start", &p, "/").with_notice(q.message.as_deref()),
         name: p.name.clone(),
         roles: p.grants.iter().map(describe_grant).collect(),
         shortcuts,
