@@ -368,6 +368,7 @@ async fn main() -> anyhow::Result<()> {
             public_origin: None,
             trust_forwarded_for: false,
             max_attachment_bytes: 20 * 1024 * 1024,
+            participant_key: samordna::service::personal_key::PersonalKey::demo(),
         }),
         metrics: Arc::default(),
     };

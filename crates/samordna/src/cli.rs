@@ -8,7 +8,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::http::{self, AppState, HttpConfig};
 use crate::service::accounts::{self, AuthPolicy, Creator, NewUserInput};
-use crate::service::{demo, ServiceError};
+use crate::service::audit::Actor;
+use crate::service::personal_key::PersonalKey;
+use crate::service::{demo, participants, ServiceError};
 use crate::storage::{migrations, DatabaseUrl, Db};
 
 #[derive(Parser, Debug)]
@@ -59,6 +61,17 @@ pub enum Command {
     /// Inspect the audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// The participant register's maintenance.
+    #[command(subcommand)]
+    Participants(ParticipantsCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ParticipantsCommand {
+    /// Remove personal data of participations that ended longer ago than the retention period.
+    Purge,
+    /// Print a new random key for --participant-key.
+    Key,
 }
 
 #[derive(Args, Debug)]
@@ -90,6 +103,11 @@ pub struct ServeArgs {
     /// End a session this many hours after login.
     #[arg(long, env = "SAMORDNA_SESSION_MAX_HOURS", default_value_t = 12, value_parser = clap::value_parser!(i64).range(1..=168))]
     pub session_max_hours: i64,
+    /// The key that seals participants' personnummer and names: 32 random bytes as 64
+    /// hexadecimal digits (make one with `samordna participants key`). Without it only demo
+    /// installations start, with a public demo key.
+    #[arg(long, env = "SAMORDNA_PARTICIPANT_KEY", hide_env_values = true)]
+    pub participant_key: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -249,6 +267,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 Err(e) => Err(e.into()),
             }
         }
+        Command::Participants(ParticipantsCommand::Purge) => {
+            let db = open(&cli.database_url).await?;
+            let n = participants::purge(&db, &Actor::command_line(), crate::domain::time::today()).await?;
+            println!("Removed personal data from {n} participation(s) past their retention period.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Participants(ParticipantsCommand::Key) => {
+            println!("{}", crate::service::personal_key::PersonalKey::generate_text());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Audit(AuditCommand::Verify) => {
             let db = open(&cli.database_url).await?;
             let v = crate::service::audit::verify(&db).await?;
@@ -267,6 +295,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 }
 
 async fn serve(url: &DatabaseUrl, args: ServeArgs) -> anyhow::Result<ExitCode> {
+    let participant_key = match (&args.participant_key, args.demo) {
+        (Some(text), _) => PersonalKey::parse(text).map_err(|e| anyhow::anyhow!("--participant-key: {e}"))?,
+        (None, true) => {
+            tracing::warn!("no participant key configured: using the public demo key, never for real participants");
+            PersonalKey::demo()
+        }
+        (None, false) => anyhow::bail!(
+            "set --participant-key (SAMORDNA_PARTICIPANT_KEY) to 64 hexadecimal digits; `samordna participants key` makes one"
+        ),
+    };
     let db = open(url).await?;
     let listener = tokio::net::TcpListener::bind(args.listen)
         .await
@@ -300,9 +338,11 @@ async fn serve(url: &DatabaseUrl, args: ServeArgs) -> anyhow::Result<ExitCode> {
         public_origin: args.public_url.as_ref().map(|u| u.origin().ascii_serialization()),
         trust_forwarded_for: args.trust_forwarded_for,
         max_attachment_bytes: (args.max_attachment_mb * 1024 * 1024) as usize,
+        participant_key,
     };
     let state = AppState { db: db.clone(), config: Arc::new(config), metrics: Arc::default() };
     let cleanup = tokio::spawn(cleanup_sessions(db.clone(), state.config.auth.clone()));
+    let retention = tokio::spawn(purge_daily(db.clone()));
 
     let stop = shutdown_signal()?;
     let shown = args.public_url.as_ref().map(|u| u.to_string()).unwrap_or_else(|| format!("http://{address}"));
@@ -310,6 +350,7 @@ async fn serve(url: &DatabaseUrl, args: ServeArgs) -> anyhow::Result<ExitCode> {
     tracing::info!(%address, database = %url, "listening");
     http::serve(listener, state, stop).await?;
     cleanup.abort();
+    retention.abort();
     db.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
@@ -335,6 +376,19 @@ async fn cleanup_sessions(db: Db, policy: AuthPolicy) {
         .await;
         if let Err(e) = result {
             tracing::warn!(error = %e, "could not remove expired sessions");
+        }
+    }
+}
+
+/// Removes participants' personal data past the retention period at start and then daily.
+async fn purge_daily(db: Db) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(24 * 3600));
+    loop {
+        every.tick().await;
+        match participants::purge(&db, &Actor::command_line(), crate::domain::time::today()).await {
+            Ok(n) if n > 0 => tracing::info!(participations = n, "removed personal data past the retention period"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "could not remove personal data past the retention period"),
         }
     }
 }

@@ -66,10 +66,24 @@ pub enum Action {
     DecisionRecord,
     AgreementSign,
     AgreementTemplateSave,
+    ParticipantList,
+    ParticipantRead,
+    ParticipantReveal,
+    ParticipantCreate,
+    ParticipantStep,
+    ParticipantMeasure,
+    ParticipantExit,
+    ParticipantConsentWithdraw,
+    ParticipantExport,
+    ParticipantImport,
+    ParticipantPurge,
+    CaseWorkersAssign,
+    FollowUpSave,
+    FollowUpAssociationSave,
 }
 
 impl Action {
-    pub const ALL: [Action; 23] = [
+    pub const ALL: [Action; 37] = [
         Action::Login,
         Action::Logout,
         Action::SessionExpired,
@@ -93,6 +107,20 @@ impl Action {
         Action::DecisionRecord,
         Action::AgreementSign,
         Action::AgreementTemplateSave,
+        Action::ParticipantList,
+        Action::ParticipantRead,
+        Action::ParticipantReveal,
+        Action::ParticipantCreate,
+        Action::ParticipantStep,
+        Action::ParticipantMeasure,
+        Action::ParticipantExit,
+        Action::ParticipantConsentWithdraw,
+        Action::ParticipantExport,
+        Action::ParticipantImport,
+        Action::ParticipantPurge,
+        Action::CaseWorkersAssign,
+        Action::FollowUpSave,
+        Action::FollowUpAssociationSave,
     ];
 
     pub fn code(self) -> &'static str {
@@ -120,6 +148,20 @@ impl Action {
             Action::DecisionRecord => "decision.record",
             Action::AgreementSign => "intervention.agreement_sign",
             Action::AgreementTemplateSave => "agreement_template.save",
+            Action::ParticipantList => "participant.list",
+            Action::ParticipantRead => "participant.read",
+            Action::ParticipantReveal => "participant.reveal",
+            Action::ParticipantCreate => "participant.create",
+            Action::ParticipantStep => "participant.step",
+            Action::ParticipantMeasure => "participant.measure",
+            Action::ParticipantExit => "participant.exit",
+            Action::ParticipantConsentWithdraw => "participant.consent_withdraw",
+            Action::ParticipantExport => "participant.export",
+            Action::ParticipantImport => "participant.import",
+            Action::ParticipantPurge => "participant.purge",
+            Action::CaseWorkersAssign => "intervention.case_workers",
+            Action::FollowUpSave => "intervention.follow_up",
+            Action::FollowUpAssociationSave => "association.follow_up",
         }
     }
 
@@ -152,6 +194,20 @@ impl Action {
             Action::DecisionRecord => "Beslut fattat",
             Action::AgreementSign => "Överenskommelse undertecknad",
             Action::AgreementTemplateSave => "Mall för överenskommelse ändrad",
+            Action::ParticipantList => "Deltagarlista läst",
+            Action::ParticipantRead => "Deltagare läst",
+            Action::ParticipantReveal => "Personnummer visat",
+            Action::ParticipantCreate => "Deltagare registrerad",
+            Action::ParticipantStep => "Steg registrerat",
+            Action::ParticipantMeasure => "Mätning registrerad",
+            Action::ParticipantExit => "Deltagare avslutad",
+            Action::ParticipantConsentWithdraw => "Samtycke återkallat",
+            Action::ParticipantExport => "Registerutdrag",
+            Action::ParticipantImport => "Deltagare importerade",
+            Action::ParticipantPurge => "Personuppgifter gallrade",
+            Action::CaseWorkersAssign => "Deltagaransvariga tilldelade",
+            Action::FollowUpSave => "Uppföljningsinställningar ändrade",
+            Action::FollowUpAssociationSave => "Förbundets uppföljningsinställningar ändrade",
         }
     }
 }

@@ -40,6 +40,8 @@ pub struct HttpConfig {
     pub trust_forwarded_for: bool,
     /// The largest attachment accepted, in bytes.
     pub max_attachment_bytes: usize,
+    /// Seals participants' identities; from the configuration, never stored with the data.
+    pub participant_key: crate::service::personal_key::PersonalKey,
 }
 
 impl HttpConfig {

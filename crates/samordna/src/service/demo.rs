@@ -156,3 +156,110 @@ pub async fn load(db: &Db, fixed_password: Option<&str>) -> ServiceResult<Option
     tx.commit().await?;
     Ok(Some(credentials.into_iter().map(|(u, _)| u).collect()))
 }
+
+/// A granted, signed intervention as if decided at an attested board meeting: for the demo's
+/// follow-up and for tests of what comes after the decision.
+pub async fn granted_intervention(
+    db: &Db,
+    association_id: i64,
+    owner_member_id: i64,
+    partner_member_id: i64,
+    name: &str,
+    period: (chrono::NaiveDate, chrono::NaiveDate),
+    by_user: i64,
+) -> ServiceResult<i64> {
+    use crate::storage::{applications as app_store, interventions as iv, meetings as mt};
+    use chrono::Datelike;
+    let now = time::now();
+    let (start, end) = period;
+    let mut tx = db.write().await?;
+    let content = json!({ "name": name }).to_string();
+    let application = app_store::insert(
+        &mut tx,
+        &app_store::NewApplication {
+            association_id,
+            owner_member_id,
+            name,
+            content: &content,
+            content_hash: "demo",
+            created_by: by_user,
+            at: now,
+        },
+    )
+    .await?;
+    app_store::set_parties(&mut tx, application, owner_member_id, &[partner_member_id]).await?;
+    let number = super::applications::registration_number("DEMO", start.year(), application);
+    app_store::set_received(&mut tx, application, &number, now).await?;
+    let write = mt::MeetingWrite {
+        place: "Uppsala",
+        present: r#"["Ordförande"]"#,
+        chair: "Ordförande",
+        attesters: r#"["Ordförande"]"#,
+        at: now,
+    };
+    let meeting = mt::insert(&mut tx, association_id, "board", start, &write, by_user).await?;
+    let section = mt::next_section(&mut tx, association_id, "board", start.year()).await?;
+    let item = mt::insert_item(
+        &mut tx,
+        &mt::NewItem {
+            meeting_id: meeting,
+            association_id,
+            body: "board",
+            year: start.year(),
+            section,
+            application_id: application,
+            minutes: "Förbundsstyrelsen beslutar\n\natt bevilja finansiellt stöd enligt ansökan",
+        },
+    )
+    .await?;
+    let clauses = json!([format!("bevilja finansiellt stöd enligt ansökan för insatsen *{name}*")]).to_string();
+    let decision = mt::insert_decision(
+        &mut tx,
+        &mt::NewDecision {
+            application_id: application,
+            meeting_item_id: item,
+            outcome: "granted",
+            max_total_ore: Some(300_000_000),
+            per_year: "[]",
+            start_date: Some(start),
+            end_date: Some(end),
+            option_to_extend: false,
+            clauses: &clauses,
+            reason: "",
+            decided_by: by_user,
+            at: now,
+        },
+    )
+    .await?;
+    mt::set_application_decision(&mut tx, application, "granted", now).await?;
+    let agreement = format!("Överenskommelse om finansiellt stöd för insatsen {name}");
+    let intervention = iv::insert(
+        &mut tx,
+        &iv::NewIntervention {
+            association_id,
+            application_id: application,
+            decision_id: decision,
+            name,
+            owner_member_id,
+            partners: &[partner_member_id],
+            orientation: "individual",
+            start_date: start,
+            end_date: end,
+            max_total_ore: 300_000_000,
+            per_year: &[],
+            option_to_extend: false,
+            conditions: "[]",
+            agreement_text: &agreement,
+            agreement_hash: "demo",
+            at: now,
+        },
+    )
+    .await?;
+    for member in [owner_member_id, partner_member_id] {
+        iv::add_signature(&mut tx, intervention, member, by_user, "demo", now).await?;
+    }
+    iv::set_all_signed(&mut tx, intervention, now).await?;
+    mt::attest(&mut tx, meeting, by_user, now).await?;
+    tx.commit().await?;
+    Ok(intervention)
+}

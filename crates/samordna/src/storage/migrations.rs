@@ -44,6 +44,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0005_meetings.sql"),
         postgres: include_str!("../../migrations/postgres/0005_meetings.sql"),
     },
+    Migration {
+        version: 6,
+        name: "participants",
+        sqlite: include_str!("../../migrations/sqlite/0006_participants.sql"),
+        postgres: include_str!("../../migrations/postgres/0006_participants.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

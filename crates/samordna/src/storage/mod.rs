@@ -9,6 +9,7 @@ pub mod interventions;
 pub mod meetings;
 pub mod members;
 pub mod migrations;
+pub mod participants;
 pub mod preparations;
 pub mod sessions;
 pub mod throttle;

@@ -13,7 +13,7 @@ use crate::support::{hidden_value, TestApp};
 
 fn samordna() -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_samordna"));
-    c.env_remove("SAMORDNA_DATABASE_URL").env("SAMORDNA_LOG", "info");
+    c.env_remove("SAMORDNA_DATABASE_URL").env("SAMORDNA_LOG", "info").env("SAMORDNA_PARTICIPANT_KEY", "ab".repeat(32));
     c
 }
 

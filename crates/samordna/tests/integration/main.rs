@@ -11,6 +11,7 @@ mod auth;
 mod cli;
 mod meetings;
 mod pages;
+mod participants;
 mod proposals;
 mod seeds;
 mod storage;

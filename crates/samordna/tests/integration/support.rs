@@ -125,6 +125,7 @@ impl TestApp {
                 public_origin: None,
                 trust_forwarded_for: false,
                 max_attachment_bytes: 2 * 1024 * 1024,
+                participant_key: samordna::service::personal_key::PersonalKey::demo(),
             }),
             metrics: Arc::default(),
         };

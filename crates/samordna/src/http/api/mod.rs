@@ -4,6 +4,7 @@ pub mod applications;
 mod interventions;
 mod meetings;
 mod members;
+mod participants;
 mod proposals;
 mod users;
 
@@ -59,6 +60,7 @@ pub fn router(max_attachment_bytes: usize) -> OpenApiRouter<AppState> {
     // Uploads may be as large as an attachment may be (plus the multipart framing); nothing else.
     let uploads = OpenApiRouter::new()
         .routes(routes!(applications::upload))
+        .routes(routes!(participants::import))
         .layer(axum::extract::DefaultBodyLimit::max(max_attachment_bytes + 64 * 1024));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(users::me))
@@ -83,6 +85,22 @@ pub fn router(max_attachment_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(interventions::get))
         .routes(routes!(interventions::sign))
         .routes(routes!(interventions::agreement))
+        .routes(routes!(participants::list, participants::create))
+        .routes(routes!(participants::get))
+        .routes(routes!(participants::add_step))
+        .routes(routes!(participants::measure))
+        .routes(routes!(participants::exit))
+        .routes(routes!(participants::withdraw))
+        .routes(routes!(participants::export))
+        .routes(routes!(participants::follow_up_get, participants::follow_up_put))
+        .routes(routes!(participants::case_workers))
+        .routes(routes!(participants::goals))
+        .routes(routes!(participants::statistics))
+        .routes(routes!(participants::association_statistics))
+        .routes(routes!(participants::code_lists))
+        .routes(routes!(participants::code_list_put))
+        .routes(routes!(participants::association_settings_get, participants::association_settings_put))
+        .routes(routes!(participants::due))
         .merge(uploads)
 }
 
