@@ -263,3 +263,261 @@ pub async fn granted_intervention(
     tx.commit().await?;
     Ok(intervention)
 }
+
+/// A demo user acting through the services, with the roles the database gives it.
+async fn demo_principal(db: &Db, email: &str) -> ServiceResult<super::principal::Principal> {
+    let mut tx = db.read().await?;
+    let user = user_store::find_by_email(&mut tx, email).await?.ok_or(super::ServiceError::NotFound)?;
+    let grants = user_store::roles_of(&mut tx, user.id).await?;
+    tx.commit().await?;
+    Ok(super::principal::Principal {
+        user_id: user.id,
+        email: email.to_string(),
+        name: user.name,
+        must_change_password: false,
+        grants,
+        session: None,
+        client_addr: "demo".into(),
+    })
+}
+
+/// The follow-up of the demo: Jobbcentrum (seed 002) run by Enköpings kommun with
+/// Arbetsförmedlingen since 2025, its parts, triage, deadlines and goals, and a register of
+/// participants along their paths, entered by the demo's case worker through the usual services.
+pub async fn load_follow_up(db: &Db, key: &super::personal_key::PersonalKey) -> ServiceResult<i64> {
+    use super::participants::{self as register, ExitInput, MeasurementInput, Registration, StepInput};
+    use crate::domain::follow_up::{ExitOutcome, Goal, GoalLevel, GoalRule};
+    use crate::domain::participant::{FollowUpSettings, Part, StepKind};
+    use chrono::NaiveDate;
+
+    let mut tx = db.read().await?;
+    let members = member_store::list_members(&mut tx, 1).await?;
+    tx.commit().await?;
+    let id_of = |name: &str| members.iter().find(|m| m.name == name).map(|m| m.id).unwrap_or_default();
+    let (enkoping, af) = (id_of("Enköpings kommun"), id_of("Arbetsförmedlingen"));
+    let lead = demo_principal(db, "insatsansvarig.enkoping@example.org").await?;
+    let worker = demo_principal(db, "deltagaransvarig.enkoping@example.org").await?;
+    let date = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).expect("a real date");
+    let id =
+        granted_intervention(db, 1, enkoping, af, "Jobbcentrum", (date(2025, 1, 1), date(2027, 12, 31)), lead.user_id)
+            .await?;
+    super::follow_up::assign(db, &lead, id, &[worker.user_id]).await?;
+    let settings = FollowUpSettings {
+        parts: vec![
+            Part { code: "ung".into(), label: "Jobbcentrum-Ung".into(), planned_per_year: Some(30) },
+            Part { code: "rehab".into(), label: "Jobbcentrum-Rehabilitering".into(), planned_per_year: Some(40) },
+        ],
+        last_intake_date: Some(date(2027, 6, 30)),
+        ..FollowUpSettings::default()
+    };
+    let mut goals = Vec::new();
+    for (part, group) in [("ung", "unga kvinnor och män"), ("rehab", "kvinnor och män")] {
+        goals.push(Goal {
+            level: GoalLevel::Intervention,
+            text: format!("Kartläggning och individuell handlingsplan upprättas för alla {group} tillhörande grupp grön inom två månader efter första besöket."),
+            part: Some(part.into()),
+            rule: GoalRule::StepsWithin { triage: Some("gron".into()), steps: vec![StepKind::Mapping, StepKind::ActionPlan], within_months: 2 },
+            target_percent: Some(100),
+        });
+        goals.push(Goal {
+            level: GoalLevel::Intervention,
+            text: format!("Kartläggning, individuell handlingsplan samt lotsning till annan aktör rörande {group} tillhörande grupp gul genomförs inom två månader efter första besöket."),
+            part: Some(part.into()),
+            rule: GoalRule::StepsWithin {
+                triage: Some("gul".into()),
+                steps: vec![StepKind::Mapping, StepKind::ActionPlan, StepKind::Navigation],
+                within_months: 2,
+            },
+            target_percent: Some(100),
+        });
+    }
+    goals.push(Goal {
+        level: GoalLevel::Effect,
+        text: "100% av avslutade kvinnor och män (gröna och gula) ska ha en förankrad fortsatt planering med identifierade och relevanta parter i ordinarie verksamhet.".into(),
+        part: None,
+        rule: GoalRule::ExitOutcome { outcome: ExitOutcome::AnchoredPlan },
+        target_percent: Some(100),
+    });
+    goals.push(Goal {
+        level: GoalLevel::Intervention,
+        text: "Ungdomscoachen förväntas träffa 30 personer för kartläggning per år.".into(),
+        part: Some("ung".into()),
+        rule: GoalRule::Volume { planned_per_year: 30 },
+        target_percent: None,
+    });
+    goals.push(Goal {
+        level: GoalLevel::Intervention,
+        text: "Rehabcoachen förväntas träffa 40 personer för kartläggning per år.".into(),
+        part: Some("rehab".into()),
+        rule: GoalRule::Volume { planned_per_year: 40 },
+        target_percent: None,
+    });
+    super::follow_up::save(db, &lead, id, &settings, &goals).await?;
+
+    // Forty participants over 2025 and 2026: every third anonymous, the rest identified with
+    // consent; personnummer made valid for the demo's birth years.
+    let kommuner: Vec<i64> = members.iter().filter(|m| m.party_kind == PartyKind::Kommun).map(|m| m.id).collect();
+    let today = time::today();
+    for n in 0..40u32 {
+        let start = date(2025, 1, 8) + chrono::Duration::days(n as i64 * 16);
+        if start > today {
+            break;
+        }
+        let female = n % 2 == 0;
+        let part = if n % 5 < 2 { "rehab" } else { "ung" };
+        let triage = if n % 3 == 0 { "gul" } else { "gron" };
+        let anonymous = n % 3 == 2;
+        let birth_year = if part == "ung" { 1998 + (n % 9) as i32 } else { 1966 + (n % 25) as i32 };
+        let r = Registration {
+            identified: !anonymous,
+            personal_number: (!anonymous).then(|| demo_personal_number(birth_year, n, female)),
+            name: (!anonymous).then(|| DEMO_NAMES[n as usize % DEMO_NAMES.len()].to_string()),
+            consent_date: (!anonymous).then_some(start),
+            consent_scope: (!anonymous).then(|| {
+                "Uppföljning i Jobbcentrum och informationsutbyte mellan Enköpings kommun och Arbetsförmedlingen".into()
+            }),
+            sex: Some(if female { "female" } else { "male" }.into()),
+            enrolled_on: Some(start),
+            home_member_id: (!anonymous).then(|| {
+                if n % 4 == 0 {
+                    kommuner[n as usize % kommuner.len()]
+                } else {
+                    enkoping
+                }
+            }),
+            education: (!anonymous).then(|| {
+                ["primary", "upper_secondary", "primary_short", "post_secondary_short"][n as usize % 4].into()
+            }),
+            occupation_before: (!anonymous).then(|| if n % 4 == 1 { "job_seeking" } else { "other" }.into()),
+            support_time: (!anonymous).then(|| ["under_1", "1_to_4", "5_or_more"][n as usize % 3].into()),
+            income_before: if anonymous {
+                Vec::new()
+            } else {
+                vec![["social_assistance", "sickness_benefit", "activity_support"][n as usize % 3].into()]
+            },
+            extent_percent: (!anonymous).then_some(0),
+            part: Some(part.into()),
+            referred_by_member_id: Some(if n % 2 == 0 { af } else { enkoping }),
+            referral_date: Some(start - chrono::Duration::days(7)),
+            first_visit_on: Some(start),
+            triage: Some(triage.into()),
+            ..Registration::default()
+        };
+        let pid = register::register(db, &worker, key, id, &r).await?;
+        let at = |days: i64| start + chrono::Duration::days(days);
+        let steps: Vec<(i64, StepKind)> = match n % 4 {
+            0 => vec![(10, StepKind::Mapping), (30, StepKind::ActionPlan), (45, StepKind::Navigation)],
+            1 => vec![(20, StepKind::Mapping), (55, StepKind::ActionPlan), (70, StepKind::Activity)],
+            2 => vec![(15, StepKind::Mapping), (75, StepKind::ActionPlan)],
+            _ => vec![(25, StepKind::Mapping)],
+        };
+        for (days, kind) in steps {
+            if at(days) > today {
+                continue;
+            }
+            let s = StepInput {
+                kind: kind.code().into(),
+                occurred_on: Some(at(days)),
+                actor: (kind == StepKind::Navigation).then(|| "Arbetsförmedlingen".into()),
+                confirmed: Some(true),
+                activity_kind: (kind == StepKind::Activity).then(|| "Arbetsträning".into()),
+                provider: (kind == StepKind::Activity).then(|| "Enköpings kommun".into()),
+                hours_per_week: (kind == StepKind::Activity).then_some(10.0),
+                summary: Some(format!("{} genomförd.", kind.label())),
+                ..StepInput::default()
+            };
+            register::add_step(db, &worker, id, pid, &s).await?;
+        }
+        let scores = |base: i32| -> Vec<(String, i32)> {
+            ["health", "daily_structure", "motivation", "social_contacts", "work_ability"]
+                .iter()
+                .map(|d| (d.to_string(), base.clamp(1, 10)))
+                .collect()
+        };
+        let first = 3 + (n % 3) as i32;
+        register::measure(
+            db,
+            &worker,
+            id,
+            pid,
+            &MeasurementInput {
+                instrument: "self_rating".into(),
+                occasion: "start".into(),
+                measured_on: Some(start),
+                scores: scores(first),
+            },
+        )
+        .await?;
+        let end = at(120 + (n % 5) as i64 * 30);
+        if end <= today && n % 7 != 6 {
+            register::measure(
+                db,
+                &worker,
+                id,
+                pid,
+                &MeasurementInput {
+                    instrument: "self_rating".into(),
+                    occasion: "exit".into(),
+                    measured_on: Some(end),
+                    scores: scores(first + (n % 4) as i32),
+                },
+            )
+            .await?;
+            let (reason, occupation, income) = match n % 5 {
+                0 => ("work", "work", "salary"),
+                1 => ("studies", "studies", "student_aid"),
+                2 => ("navigated", "job_seeking", "activity_support"),
+                3 => ("illness", "other", "sickness_benefit"),
+                _ => ("dropped_out", "other", "social_assistance"),
+            };
+            let anchored = n % 5 != 4;
+            register::exit(
+                db,
+                &worker,
+                id,
+                pid,
+                &ExitInput {
+                    exited_on: Some(end),
+                    reason: Some(reason.into()),
+                    occupation_after: Some(occupation.into()),
+                    income_after: vec![income.into()],
+                    anchored_plan: Some(anchored),
+                    receiving_actor: anchored.then(|| "Arbetsförmedlingen".into()),
+                },
+            )
+            .await?;
+        }
+    }
+    Ok(id)
+}
+
+const DEMO_NAMES: &[&str] = &[
+    "Alva Lindqvist",
+    "Elias Nyström",
+    "Saga Holm",
+    "Omar Haddad",
+    "Maja Eriksson",
+    "Noah Berg",
+    "Leila Ahmadi",
+    "Hugo Sandberg",
+    "Ella Johansson",
+    "Ali Yousef",
+];
+
+/// A valid personnummer (check digit right) for the demo: birth year, a day from the counter,
+/// and the sex in the second-to-last digit.
+fn demo_personal_number(year: i32, n: u32, female: bool) -> String {
+    let month = 1 + n % 12;
+    let day = 1 + (n * 7) % 28;
+    let serial = 200 + (n % 40) * 2 + if female { 0 } else { 1 };
+    let nine = format!("{:02}{month:02}{day:02}{serial:03}", year % 100);
+    let sum: u32 = nine
+        .bytes()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = (b - b'0') as u32 * if i % 2 == 0 { 2 } else { 1 };
+            d / 10 + d % 10
+        })
+        .sum();
+    format!("{year}{month:02}{day:02}-{serial:03}{}", (10 - sum % 10) % 10)
+}

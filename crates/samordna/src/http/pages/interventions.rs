@@ -34,6 +34,11 @@ async fn association_of(state: &AppState, p: &Principal) -> Result<i64, PageErro
     }
 }
 
+/// Does the caller see the association's participant figures: its office, board and auditors?
+pub fn sees_statistics(p: &Principal) -> bool {
+    p.is_system_admin() || p.association_ids().into_iter().any(|a| service::reach(p, a).all)
+}
+
 /// Does the caller have interventions to see (for the navigation)?
 pub fn sees_interventions(p: &Principal) -> bool {
     p.is_system_admin() || p.association_ids().into_iter().any(|a| sees_any(p, a))
@@ -121,11 +126,19 @@ struct InterventionPage {
     agreement_hash: String,
     parties: Vec<PartyLine>,
     errors: FormErrors,
+    follow_up: crate::service::follow_up::FollowUpView,
+}
+
+impl InterventionPage {
+    fn is_assigned(&self, user_id: &i64) -> bool {
+        self.follow_up.case_workers.iter().any(|c| c.0 == *user_id)
+    }
 }
 
 fn page(
     p: &Principal,
     v: &InterventionView,
+    follow_up: crate::service::follow_up::FollowUpView,
     status: StatusCode,
     errors: Vec<FieldError>,
     notice: Option<&str>,
@@ -165,6 +178,7 @@ fn page(
                 })
                 .collect(),
             errors: FormErrors::from_fields(&errors),
+            follow_up,
         },
     )
 }
@@ -176,7 +190,8 @@ pub async fn view(
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
     let v = service::get(&state.db, &p, id).await?;
-    Ok(page(&p, &v, StatusCode::OK, Vec::new(), q.message.as_deref()))
+    let f = crate::service::follow_up::get(&state.db, &p, id).await?;
+    Ok(page(&p, &v, f, StatusCode::OK, Vec::new(), q.message.as_deref()))
 }
 
 #[derive(serde::Deserialize)]
@@ -195,7 +210,8 @@ pub async fn sign(
         Ok(()) => Ok(Redirect::to(&format!("/insatser/{id}?meddelande=agreement_signed")).into_response()),
         Err(ServiceError::Conflict(code)) | Err(ServiceError::Denied(code)) => {
             let v = service::get(&state.db, &p, id).await?;
-            Ok(page(&p, &v, StatusCode::CONFLICT, vec![FieldError::new("signatures", code)], None))
+            let f = crate::service::follow_up::get(&state.db, &p, id).await?;
+            Ok(page(&p, &v, f, StatusCode::CONFLICT, vec![FieldError::new("signatures", code)], None))
         }
         Err(e) => Err(e.into()),
     }

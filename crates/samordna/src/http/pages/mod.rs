@@ -11,6 +11,7 @@ mod clauses;
 mod interventions;
 mod login;
 mod meetings;
+mod participants;
 mod preparation;
 mod public;
 
@@ -32,6 +33,7 @@ pub fn router(max_attachment_bytes: usize) -> Router<AppState> {
     // Uploads may be as large as an attachment may be; every other form stays small.
     let uploads = Router::new()
         .route("/ansokningar/{id}/bilagor", post(applications::upload))
+        .route("/insatser/{id}/deltagare/import", get(participants::import_view).post(participants::import))
         .layer(axum::extract::DefaultBodyLimit::max(max_attachment_bytes + 64 * 1024));
     Router::new()
         .merge(uploads)
@@ -73,6 +75,14 @@ pub fn router(max_attachment_bytes: usize) -> Router<AppState> {
         .route("/insatser/{id}", get(interventions::view))
         .route("/insatser/{id}/underteckna", post(interventions::sign))
         .route("/insatser/{id}/overenskommelse.pdf", get(interventions::agreement_pdf))
+        .route("/insatser/{id}/deltagaransvariga", post(participants::assign))
+        .route("/insatser/{id}/deltagare", get(participants::register_view).post(participants::register))
+        .route("/insatser/{id}/deltagare/steg", post(participants::quick_step))
+        .route("/insatser/{id}/deltagare/{pid}", get(participants::participant_view))
+        .route("/insatser/{id}/deltagare/{pid}/registerutdrag.pdf", get(participants::extract_pdf))
+        .route("/insatser/{id}/deltagare/{pid}/{action}", post(participants::participant_post))
+        .route("/insatser/{id}/mal", get(participants::goals))
+        .route("/statistik", get(participants::statistics))
         .route("/tillganglighet", get(public::accessibility))
         .route("/static/{file}", get(public::asset))
 }
@@ -116,6 +126,9 @@ impl Layout {
             }
             if interventions::sees_interventions(p) {
                 nav.push(("/insatser", "Insatser"));
+            }
+            if interventions::sees_statistics(p) {
+                nav.push(("/statistik", "Statistik"));
             }
             if p.is_system_admin() || !p.association_ids().is_empty() {
                 nav.push(("/medlemmar", "Medlemmar"));

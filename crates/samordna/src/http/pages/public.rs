@@ -1,12 +1,14 @@
 //! The start page, the accessibility statement and the static files.
 
 use askama::Template;
-use axum::extract::{Path, Query};
+use axum::extract::{Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 
 use super::{describe_grant, render, Layout, NoticeQuery};
 use crate::http::auth::{MaybeUser, PageUser};
+use crate::http::error::PageError;
+use crate::http::AppState;
 
 pub struct Shortcut {
     pub href: &'static str,
@@ -21,9 +23,17 @@ struct HomePage {
     name: String,
     roles: Vec<String>,
     shortcuts: Vec<Shortcut>,
+    /// For case workers: what is due for their participants, and their interventions.
+    due: Vec<super::participants::DueLine>,
+    assigned: Vec<(i64, String)>,
 }
 
-pub async fn home(PageUser(p): PageUser, Query(q): Query<NoticeQuery>) -> Response {
+pub async fn home(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<NoticeQuery>,
+) -> Result<Response, PageError> {
+    let (due, assigned) = super::participants::due_for_home(&state, &p).await?;
     let mut shortcuts = vec![Shortcut {
         href: "/medlemmar",
         label: "Medlemmar",
@@ -46,8 +56,10 @@ pub async fn home(PageUser(p): PageUser, Query(q): Query<NoticeQuery>) -> Respon
         name: p.name.clone(),
         roles: p.grants.iter().map(describe_grant).collect(),
         shortcuts,
+        due,
+        assigned,
     };
-    render(StatusCode::OK, &page)
+    Ok(render(StatusCode::OK, &page))
 }
 
 #[derive(Template)]
