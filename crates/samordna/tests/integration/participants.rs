@@ -579,3 +579,127 @@ both! {
         assert_eq!(app.count("SELECT COUNT(*) FROM participations").await, 2);
     }
 }
+
+/// The demo's users with the role each holds.
+const USERS: [&str; 12] = [
+    "systemadmin@example.org",
+    "forbundsadmin@example.org",
+    "forbundschef@example.org",
+    "handlaggare@example.org",
+    "styrelseledamot@example.org",
+    "revisor@example.org",
+    "insatsansvarig.enkoping@example.org",
+    "firmatecknare.enkoping@example.org",
+    "deltagaransvarig.enkoping@example.org",
+    "insatsansvarig.af@example.org",
+    "firmatecknare.af@example.org",
+    "deltagaransvarig.af@example.org",
+];
+
+both! {
+    async fn only_the_assigned_case_workers_of_the_owner_reach_a_participant(app) {
+        let (id, worker, _) = jobbcentrum(&app).await;
+        let enkoping = member(&app, "Enköpings kommun").await;
+        let pid = register(&worker, id, identified("20020615-2423", "ung", "gron", "2025-01-10", enkoping, &["social_assistance"])).await;
+        step(&worker, id, pid, json!({"kind": "mapping", "occurred_on": "2025-02-01", "summary": "Hemlig anteckning"})).await;
+        // A second case worker at the owner, not assigned to the intervention.
+        let input = samordna::service::accounts::NewUserInput {
+            email: "deltagaransvarig2.enkoping@example.org".into(),
+            name: "Ej tilldelad".into(),
+            role: "case_worker".into(),
+            association_id: None,
+            member_id: Some(enkoping),
+        };
+        samordna::service::accounts::create_user_with_password(&app.db, samordna::service::accounts::Creator::Operator,
+            &input, crate::support::DEMO_PASSWORD.into(), false).await.unwrap();
+        let mut users: Vec<&str> = USERS.to_vec();
+        users.push("deltagaransvarig2.enkoping@example.org");
+
+        let pages = [
+            format!("/insatser/{id}/deltagare"),
+            format!("/insatser/{id}/deltagare?alla=1"),
+            format!("/insatser/{id}/deltagare/{pid}"),
+            format!("/insatser/{id}/deltagare/{pid}?visa=personnummer"),
+            format!("/insatser/{id}/deltagare/{pid}/registerutdrag.pdf"),
+            format!("/insatser/{id}/deltagare/import"),
+        ];
+        let api = [
+            format!("/api/v1/interventions/{id}/participants"),
+            format!("/api/v1/interventions/{id}/participants/{pid}"),
+            format!("/api/v1/interventions/{id}/participants/{pid}?reveal=true"),
+            format!("/api/v1/interventions/{id}/participants/{pid}/export?format=json"),
+            format!("/api/v1/interventions/{id}/participants/{pid}/export?format=pdf"),
+        ];
+        let writes = [
+            (format!("/api/v1/interventions/{id}/participants"), json!({"identified": false, "sex": "male", "enrolled_on": "2025-03-01", "part": "ung"})),
+            (format!("/api/v1/interventions/{id}/participants/{pid}/events"), json!({"kind": "action_plan", "occurred_on": "2025-03-01"})),
+            (format!("/api/v1/interventions/{id}/participants/{pid}/measurements"), self_rating("start", "2025-01-10", 5)),
+            (format!("/api/v1/interventions/{id}/participants/{pid}/exit"), json!({"exited_on": "2025-03-01", "reason": "registration_error"})),
+            (format!("/api/v1/interventions/{id}/participants/{pid}/consent-withdrawal"), json!({})),
+        ];
+        // The figures: everyone who sees the intervention, small counts hidden but for its case workers.
+        let figures = [format!("/insatser/{id}/mal"), format!("/api/v1/interventions/{id}/statistics"), format!("/api/v1/interventions/{id}/goals")];
+        for email in &users {
+            let assigned = *email == "deltagaransvarig.enkoping@example.org";
+            let session = app.login(email).await;
+            let client = app.api(&app.token(email).await);
+            for path in &pages {
+                let r = session.get(path).await;
+                let status = r.status();
+                let body = r.bytes().await.unwrap();
+                let text = if path.ends_with(".pdf") && status == StatusCode::OK { pdf_text(&body) } else { String::from_utf8_lossy(&body).to_string() };
+                if assigned {
+                    assert_eq!(status, StatusCode::OK, "{email} on {path}");
+                } else {
+                    assert!(status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND, "{email} on {path}: {status}");
+                    for secret in ["20020615", "Deltagare 2002", "Hemlig anteckning"] {
+                        assert!(!text.contains(secret), "{email} read {secret} on {path}");
+                    }
+                }
+            }
+            for path in &api {
+                let r = client.get(path).await;
+                let status = r.status();
+                let text = String::from_utf8_lossy(&r.bytes().await.unwrap()).to_string();
+                if assigned {
+                    assert_eq!(status, StatusCode::OK, "{email} on {path}");
+                } else {
+                    assert!(status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND, "{email} on {path}: {status}");
+                    assert!(!text.contains("20020615") && !text.contains("Hemlig"), "{email} on {path}");
+                }
+            }
+            if !assigned {
+                for (path, body) in &writes {
+                    let status = client.post(path, body).await.status();
+                    assert!(status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND, "{email} wrote {path}: {status}");
+                }
+            }
+            for path in &figures {
+                let r = if path.starts_with("/api") { client.get(path).await } else { session.get(path).await };
+                let status = r.status();
+                let text = r.text().await.unwrap();
+                // Every demo user sees Jobbcentrum: the association's roles and both parties' staff.
+                assert_eq!(status, StatusCode::OK, "{email} on {path}");
+                assert!(!text.contains("20020615") && !text.contains("Hemlig"), "{email} on {path}");
+                if path.ends_with("statistics") {
+                    let s: Value = serde_json::from_str(&text).unwrap();
+                    assert_eq!(s["suppressed"], !assigned, "{email}");
+                }
+            }
+        }
+        // Nothing was written by the refused calls; every refusal and every read is in the log.
+        assert_eq!(app.count("SELECT COUNT(*) FROM participations").await, 1);
+        assert_eq!(app.count("SELECT COUNT(*) FROM participation_steps").await, 1);
+        assert_eq!(app.count("SELECT COUNT(*) FROM measurements").await, 0);
+        assert_eq!(app.count("SELECT COUNT(*) FROM participations WHERE exited_on IS NOT NULL OR consent_withdrawn_on IS NOT NULL").await, 0);
+        let refused = app.count("SELECT COUNT(*) FROM audit_events WHERE outcome = 'denied' AND action LIKE 'participant.%'").await;
+        // 12 refused users (jobbcentrum's own check adds one) × (6 pages + 5 API reads + 5 writes),
+        // less the import page's and PDF routes that share a check.
+        assert!(refused >= 12 * 16, "{refused} refusals audited");
+        let fatima = app.count("SELECT id FROM users WHERE email = 'deltagaransvarig.enkoping@example.org'").await;
+        let reads = app.count(&format!("SELECT COUNT(*) FROM audit_events WHERE actor_user_id = {fatima} AND outcome = 'success' AND action IN ('participant.read', 'participant.reveal', 'participant.export', 'participant.list')")).await;
+        assert!(reads >= 10, "{reads} reads audited");
+        // The audit log holds ids, never the personnummer or the notes.
+        assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE details LIKE '%20020615%' OR details LIKE '%Hemlig%'").await, 0);
+    }
+}

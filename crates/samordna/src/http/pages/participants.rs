@@ -364,7 +364,9 @@ pub async fn quick_step(
     Path(id): Path<i64>,
     body: Bytes,
 ) -> Result<Response, PageError> {
-    let f = Fields::parse(&body);
+    // The quick form's fields carry a prefix so that their ids differ from the registration form's.
+    let shown = Fields::parse(&body);
+    let f = Fields(shown.0.iter().map(|(k, v)| (k.strip_prefix("q_").unwrap_or(k).to_string(), v.clone())).collect());
     let mut errors = Vec::new();
     let pid: Option<i64> = f.number("participation_id", &mut errors);
     let s = step_of(&f, &mut errors);
@@ -380,7 +382,8 @@ pub async fn quick_step(
         },
         Some(_) => {}
     }
-    register_page(&state, &p, id, false, StatusCode::UNPROCESSABLE_ENTITY, f, vec![], errors, None).await
+    let errors = errors.into_iter().map(|e| FieldError::new(format!("q_{}", e.field), e.code)).collect();
+    register_page(&state, &p, id, false, StatusCode::UNPROCESSABLE_ENTITY, shown, vec![], errors, None).await
 }
 
 pub struct StepLine {
