@@ -150,7 +150,7 @@ fn crc32(data: &[u8]) -> u32 {
 }
 
 /// A ZIP archive whose entries are stored, not compressed.
-fn zip_stored(files: &[(&str, Vec<u8>)]) -> Vec<u8> {
+pub fn zip_stored(files: &[(&str, Vec<u8>)]) -> Vec<u8> {
     let mut out = Vec::new();
     let mut central = Vec::new();
     for (name, data) in files {

@@ -69,38 +69,44 @@ fn fold(s: &str) -> String {
 type Rows = (Vec<String>, Vec<(usize, Vec<String>)>);
 
 fn read_rows(bytes: &[u8]) -> Result<Rows, &'static str> {
-    let table: Vec<Vec<String>> = if bytes.starts_with(b"PK\x03\x04") {
+    // Every row with its line in the file (1 = the heading), blank lines counted.
+    let table: Vec<(usize, Vec<String>)> = if bytes.starts_with(b"PK\x03\x04") {
         let mut book: Xlsx<_> = open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| "import_file_unreadable")?;
         let range = book.worksheet_range_at(0).ok_or("import_file_empty")?.map_err(|_| "import_file_unreadable")?;
-        range.rows().map(|r| r.iter().map(cell_text).collect()).collect()
+        // Lines counted from the sheet's first used row, as the spreadsheet shows them when it starts at 1.
+        range.rows().enumerate().map(|(i, r)| (i + 1, r.iter().map(cell_text).collect())).collect()
     } else {
         let text = std::str::from_utf8(bytes).map_err(|_| "import_file_encoding")?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let first = text.lines().next().unwrap_or_default();
         let delimiter = if first.contains(';') { b';' } else { b',' };
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(delimiter)
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(text.as_bytes());
+        // Line by line, so that a reported line is the line in the file (a field may not span lines).
         let mut rows = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(|_| "import_file_unreadable")?;
-            rows.push(record.iter().map(|s| s.to_string()).collect());
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let mut reader = csv::ReaderBuilder::new()
+                .delimiter(delimiter)
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(line.as_bytes());
+            let record =
+                reader.records().next().ok_or("import_file_unreadable")?.map_err(|_| "import_file_unreadable")?;
+            rows.push((i + 1, record.iter().map(|s| s.to_string()).collect()));
         }
         rows
     };
-    let mut lines = table.into_iter().enumerate();
+    let mut lines = table.into_iter();
     let (_, header) = lines.next().ok_or("import_file_empty")?;
     let header: Vec<String> = header.iter().map(|h| fold(h)).collect();
-    if let Some(unknown) = header.iter().find(|h| !h.is_empty() && !COLUMNS.contains(&h.as_str())) {
-        let _ = unknown;
+    if header.iter().any(|h| !h.is_empty() && !COLUMNS.contains(&h.as_str())) {
         return Err("import_column_unknown");
     }
     if !header.iter().any(|h| h == "startdatum") {
         return Err("import_column_missing");
     }
-    let rows = lines.map(|(i, r)| (i + 1, r)).filter(|(_, r)| r.iter().any(|c| !c.trim().is_empty())).collect();
+    let rows = lines.filter(|(_, r)| r.iter().any(|c| !c.trim().is_empty())).collect();
     Ok((header, rows))
 }
 
@@ -143,7 +149,7 @@ pub async fn import(
     let today = time::today();
     let mut errors: Vec<RowError> = Vec::new();
     let mut checked = Vec::new();
-    let mut seen: Vec<(String, usize)> = Vec::new();
+    let mut seen: Vec<String> = Vec::new();
     for (line, cells) in &rows {
         let get = |name: &str| -> String {
             header
@@ -259,12 +265,10 @@ pub async fn import(
         match check_registration(&r, &row, &ctx, today) {
             Ok(c) => {
                 if let Ok(n) = PersonalNumber::parse(&personal_number, today) {
-                    match seen.iter().find(|(d, _)| d == n.digits()) {
-                        Some((_, first)) => {
-                            let _ = first;
-                            err("personnummer", "import_duplicate_person");
-                        }
-                        None => seen.push((n.digits().to_string(), *line)),
+                    if seen.iter().any(|d| d == n.digits()) {
+                        err("personnummer", "import_duplicate_person");
+                    } else {
+                        seen.push(n.digits().to_string());
                     }
                 }
                 checked.push((*line, r, c));

@@ -703,3 +703,54 @@ both! {
         assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE details LIKE '%20020615%' OR details LIKE '%Hemlig%'").await, 0);
     }
 }
+
+/// A one-sheet XLSX with inline strings, as a spreadsheet program writes it (minus the styles).
+fn xlsx(rows: &[&[&str]]) -> Vec<u8> {
+    let esc = |s: &str| s.replace('&', "&amp;").replace('<', "&lt;");
+    let mut sheet = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>"#,
+    );
+    for (r, row) in rows.iter().enumerate() {
+        sheet.push_str(&format!(r#"<row r="{}">"#, r + 1));
+        for (c, value) in row.iter().enumerate() {
+            let col = (b'A' + c as u8) as char;
+            sheet.push_str(&format!(r#"<c r="{col}{}" t="inlineStr"><is><t>{}</t></is></c>"#, r + 1, esc(value)));
+        }
+        sheet.push_str("</row>");
+    }
+    sheet.push_str("</sheetData></worksheet>");
+    let files: Vec<(&str, Vec<u8>)> = vec![
+        ("[Content_Types].xml", br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_vec()),
+        ("_rels/.rels", br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_vec()),
+        ("xl/workbook.xml", br#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Deltagare" sheetId="1" r:id="rId1"/></sheets></workbook>"#.to_vec()),
+        ("xl/_rels/workbook.xml.rels", br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_vec()),
+        ("xl/worksheets/sheet1.xml", sheet.into_bytes()),
+    ];
+    samordna_documents::docx::zip_stored(&files)
+}
+
+both! {
+    async fn an_excel_list_is_read_like_a_csv(app) {
+        let (id, worker, _) = jobbcentrum(&app).await;
+        let rows: [&[&str]; 4] = [
+            &["Personnummer", "Namn", "Samtycke datum", "Samtycke omfattning", "Startdatum", "Hemkommun", "Del", "Första besök", "Triage"],
+            &["19980704-2420", "Ebba", "2025-11-01", "Uppföljning", "2025-11-01", "Heby kommun", "ung", "2025-11-01", "gron"],
+            &["", "", "", "", "", "", "", "", ""],
+            &["19980704-2421", "Fel", "2025-11-01", "Uppföljning", "2025-11-01", "Heby kommun", "ung", "2025-11-01", "gron"],
+        ];
+        let send = |bytes: Vec<u8>, dry: bool| {
+            let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(bytes).file_name("lista.xlsx"));
+            worker.client.post(app.url(&format!("/api/v1/interventions/{id}/participants/import?dry_run={dry}")))
+                .bearer_auth(&worker.token).multipart(form).send()
+        };
+        let report: Value = send(xlsx(&rows), true).await.unwrap().json().await.unwrap();
+        assert_eq!(report["rows"], 2);
+        assert_eq!(report["errors"][0], json!({"line": 4, "field": "personal_number", "code": "personal_number_check_digit"}));
+        assert!(report["errors"].as_array().unwrap().iter().all(|e| e["line"] == 4), "{report}");
+        let report: Value = send(xlsx(&rows[..2]), false).await.unwrap().json().await.unwrap();
+        assert_eq!(report["imported"], 1);
+        let list: Value = json_ok(&worker, &format!("/api/v1/interventions/{id}/participants")).await;
+        assert_eq!(list["items"][0]["personal_number"], "19980704-****");
+        assert_eq!(list["items"][0]["name"], "Ebba");
+    }
+}
