@@ -20,12 +20,14 @@ use samordna::storage::{audit, members, migrations, users, DatabaseUrl, Db};
 struct Options {
     database_url: Option<String>,
     events: u64,
+    participations: i64,
     requests: usize,
     concurrency: usize,
 }
 
 fn options() -> Options {
-    let mut o = Options { database_url: None, events: 1_000_000, requests: 2_000, concurrency: 8 };
+    let mut o =
+        Options { database_url: None, events: 1_000_000, participations: 1_000_000, requests: 2_000, concurrency: 8 };
     let args: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
     while i < args.len() {
@@ -33,6 +35,7 @@ fn options() -> Options {
         match args[i].as_str() {
             "--database-url" => o.database_url = Some(value),
             "--events" => o.events = value.parse().expect("--events N"),
+            "--participations" => o.participations = value.parse().expect("--participations N"),
             "--requests" => o.requests = value.parse().expect("--requests N"),
             "--concurrency" => o.concurrency = value.parse().expect("--concurrency N"),
             other => panic!("unknown option {other}"),
@@ -45,6 +48,197 @@ fn options() -> Options {
 const ASSOCIATIONS: i64 = 75;
 const USERS_PER_ASSOCIATION: i64 = 20;
 const APPLICATIONS_PER_ASSOCIATION: i64 = 100;
+
+const INTERVENTIONS_PER_ASSOCIATION: i64 = 50;
+
+/// A valid personnummer for a counter.
+fn personal_number(n: i64) -> String {
+    let year = 1960 + n % 45;
+    let (month, day, serial) = (1 + n % 12, 1 + (n / 12) % 28, 100 + (n / 336) % 900);
+    let nine = format!("{:02}{month:02}{day:02}{serial:03}", year % 100);
+    let sum: u32 = nine
+        .bytes()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = (b - b'0') as u32 * if i % 2 == 0 { 2 } else { 1 };
+            d / 10 + d % 10
+        })
+        .sum();
+    format!("{year}{month:02}{day:02}{serial:03}{}", (10 - sum % 10) % 10)
+}
+
+/// Participations spread over every intervention, two thirds identified, 60 % exited, with
+/// income before and after, and two self-ratings for every tenth; one assigned case worker per
+/// association (`worker{a}@example.org`) and seed 002's goals on every intervention.
+async fn seed_participants(db: &Db, total: i64) -> anyhow::Result<()> {
+    use samordna::domain::follow_up::{ExitOutcome, Goal, GoalLevel, GoalRule};
+    use samordna::domain::participant::{FollowUpSettings, StepKind};
+    let started = Instant::now();
+    let key = samordna::service::personal_key::PersonalKey::demo();
+    let hash = samordna::domain::password::hash("benchmark lösenord");
+    let now = time::now();
+    let goals = vec![
+        Goal {
+            level: GoalLevel::Intervention,
+            text: "Kartläggning och handlingsplan inom två månader för grön.".into(),
+            part: None,
+            rule: GoalRule::StepsWithin {
+                triage: Some("gron".into()),
+                steps: vec![StepKind::Assessment, StepKind::ActionPlan],
+                within_months: 2,
+            },
+            target_percent: Some(100),
+        },
+        Goal {
+            level: GoalLevel::Effect,
+            text: "Förankrad fortsatt planering.".into(),
+            part: None,
+            rule: GoalRule::ExitOutcome { outcome: ExitOutcome::AnchoredPlan },
+            target_percent: Some(100),
+        },
+        Goal {
+            level: GoalLevel::Intervention,
+            text: "70 personer per år.".into(),
+            part: None,
+            rule: GoalRule::Volume { planned_per_year: 70 },
+            target_percent: None,
+        },
+    ];
+    let settings = serde_json::to_string(&FollowUpSettings::default())?;
+    let goals = serde_json::to_string(&goals)?;
+    let per_association = total / ASSOCIATIONS;
+    let mut id: i64 = 0;
+    let mut measurement: i64 = 0;
+    let date = |days: i64| {
+        (chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("date") + chrono::Duration::days(days)).to_string()
+    };
+    for a in 1..=ASSOCIATIONS {
+        let mut tx = db.write().await?;
+        let first_member = (a - 1) * 11 + 1;
+        let owner = first_member + 3;
+        let worker = users::insert(
+            &mut tx,
+            &NewUser {
+                email: &format!("worker{a}@example.org"),
+                name: &format!("Deltagaransvarig {a:02}"),
+                password_hash: Some(&hash),
+                must_change_password: false,
+                created_at: now,
+            },
+        )
+        .await?;
+        users::add_role(&mut tx, worker, Role::CaseWorker, None, Some(owner), now).await?;
+        let first_intervention = (a - 1) * INTERVENTIONS_PER_ASSOCIATION + 1;
+        for i in first_intervention..first_intervention + INTERVENTIONS_PER_ASSOCIATION {
+            samordna::storage::participants::set_case_workers(&mut tx, i, &[worker], worker, now).await?;
+            samordna::storage::participants::save_follow_up(&mut tx, i, &settings, &goals, worker, now).await?;
+        }
+        let mut rows = Vec::new();
+        let mut income = Vec::new();
+        let mut measurements = Vec::new();
+        let mut scores = Vec::new();
+        for k in 0..per_association {
+            id += 1;
+            let intervention = first_intervention + k % INTERVENTIONS_PER_ASSOCIATION;
+            let identified = k % 3 != 2;
+            let enrolled = (k * 7) % 669;
+            let exited = k % 5 < 3 && enrolled + 60 + (k % 240) <= 669;
+            let (cipher, index, birth, kommun) = if identified {
+                let pnr = personal_number(id);
+                let number = samordna::domain::participant::PersonalNumber::parse(&pnr, time::today()).expect("valid");
+                let sealed = key.seal(&format!(r#"{{"personal_number":"{pnr}","name":"Deltagare {id}"}}"#));
+                (
+                    format!("'{sealed}'"),
+                    format!("'{}'", key.index(owner, &number)),
+                    (1960 + id % 45).to_string(),
+                    (first_member + 3 + k % 8).to_string(),
+                )
+            } else {
+                ("NULL".into(), "NULL".into(), "NULL".into(), "NULL".into())
+            };
+            let triage = if k % 2 == 0 { "gron" } else { "gul" };
+            let exit = if exited { format!("'{}'", date(enrolled + 60 + k % 240)) } else { "NULL".into() };
+            let (reason, occupation, anchored) = if exited {
+                (
+                    ["'work'", "'studies'", "'navigated'", "'illness'"][(k % 4) as usize],
+                    ["'work'", "'studies'", "'job_seeking'", "'other'"][(k % 4) as usize],
+                    if k % 4 == 3 { "FALSE" } else { "TRUE" },
+                )
+            } else {
+                ("NULL", "NULL", "NULL")
+            };
+            rows.push(format!(
+                "({id}, {intervention}, {a}, {owner}, {}, FALSE, {cipher}, {index}, {}, 'Uppföljning', 'v1', '{}', {birth}, {}, {kommun},                  '{triage}', '{}', '{}', '{}', '{}', '{}', {}, {exit}, {reason}, {occupation}, {anchored}, FALSE, '2026-01-01T00:00:00+00:00', '2026-01-01T00:00:00+00:00')",
+                if identified { "TRUE" } else { "FALSE" },
+                if identified { format!("'{}'", date(enrolled)) } else { "NULL".into() },
+                if k % 2 == 0 { "female" } else { "male" },
+                2025 + (enrolled >= 365) as i64,
+                date(enrolled),
+                date(enrolled),
+                date(enrolled + 10 + k % 30),
+                date(enrolled + 20 + k % 60),
+                date(enrolled + 59),
+                if triage == "gul" { format!("'{}'", date(enrolled + 30 + k % 40)) } else { "NULL".into() },
+            ));
+            if identified {
+                income.push(format!(
+                    "({id}, 'before', '{}')",
+                    ["social_assistance", "sickness_benefit", "activity_support"][(k % 3) as usize]
+                ));
+            }
+            if exited {
+                income.push(format!(
+                    "({id}, 'after', '{}')",
+                    ["salary", "student_aid", "activity_support", "none"][(k % 4) as usize]
+                ));
+            }
+            if k % 10 == 0 && exited {
+                for (occasion, days, score) in [("start", enrolled, 3 + k % 3), ("exit", enrolled + 60, 5 + k % 4)] {
+                    measurement += 1;
+                    measurements.push(format!(
+                        "({measurement}, {id}, 'self_rating', '1', '{occasion}', '{}', '2026-01-01T00:00:00+00:00')",
+                        date(days)
+                    ));
+                    for d in ["health", "daily_structure", "motivation", "social_contacts", "work_ability"] {
+                        scores.push(format!("({measurement}, {id}, 'self_rating', '{d}', '{}', {score})", date(days)));
+                    }
+                }
+            }
+        }
+        for chunk in rows.chunks(500) {
+            let sql = format!(
+                "INSERT INTO participations (id, intervention_id, association_id, owner_member_id, identified, protected_identity,
+                     person_cipher, person_index, consent_date, consent_scope, consent_version, sex, birth_year, start_year,
+                     home_member_id, triage, first_visit_on, enrolled_on, assessment_on, action_plan_on, action_plan_due_on,
+                     referral_on, exited_on, exit_reason, occupation_after, anchored_plan, voided, created_at, updated_at)
+                 VALUES {}",
+                chunk.join(", ")
+            );
+            samordna::on_backend!(&mut tx, c => sqlx::query(&sql).execute(&mut **c).await.map(|_| ()))?;
+        }
+        for (table, columns, values) in [
+            ("participation_income", "participation_id, phase, code", &income),
+            (
+                "measurements",
+                "id, participation_id, instrument, instrument_version, occasion, measured_on, recorded_at",
+                &measurements,
+            ),
+            (
+                "measurement_scores",
+                "measurement_id, participation_id, instrument, dimension, measured_on, score",
+                &scores,
+            ),
+        ] {
+            for chunk in values.chunks(1000) {
+                let sql = format!("INSERT INTO {table} ({columns}) VALUES {}", chunk.join(", "));
+                samordna::on_backend!(&mut tx, c => sqlx::query(&sql).execute(&mut **c).await.map(|_| ()))?;
+            }
+        }
+        tx.commit().await?;
+    }
+    eprintln!("seeded {id} participations in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
 
 /// An application like seed 002's Jobbcentrum: two parts, six goals, three budget years.
 fn jobbcentrum(owner: i64, partner: i64, n: i64) -> samordna::domain::application::ApplicationContent {
@@ -356,6 +550,7 @@ async fn main() -> anyhow::Result<()> {
     migrations::run(&db).await?;
     if migrations::is_empty(&db).await? {
         seed(&db, o.events).await?;
+        seed_participants(&db, o.participations).await?;
     }
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -424,6 +619,49 @@ async fn main() -> anyhow::Result<()> {
         );
     }
 
+    // The participant register as the case worker of association 1's interventions, and the
+    // association's figures as its administrator.
+    let worker = samordna::service::accounts::create_token(&db, "worker1@example.org").await?;
+    for (path, token) in [
+        ("/api/v1/interventions/1/participants", &worker),
+        ("/api/v1/interventions/1/participants?open=true", &worker),
+        ("/api/v1/interventions/1/participants/51", &worker),
+        ("/api/v1/interventions/1/goals?from=2025-01-01&to=2025-12-31", &worker),
+        ("/api/v1/interventions/1/statistics?from=2025-01-01&to=2025-12-31", &worker),
+        ("/api/v1/me/due", &worker),
+        ("/api/v1/interventions/1/statistics?from=2025-01-01&to=2025-12-31", &token),
+        ("/api/v1/associations/1/statistics?from=2025-01-01&to=2025-12-31", &token),
+        ("/api/v1/associations/1/statistics?from=2025-01-01&to=2026-12-31", &token),
+    ] {
+        let times = Arc::new(tokio::sync::Mutex::new(Vec::with_capacity(o.requests)));
+        let per_worker = o.requests / o.concurrency;
+        let mut workers = Vec::new();
+        for _ in 0..o.concurrency {
+            let (client, times, url, token) = (client.clone(), times.clone(), format!("{base}{path}"), token.clone());
+            workers.push(tokio::spawn(async move {
+                for _ in 0..per_worker {
+                    let start = Instant::now();
+                    let r = client.get(&url).bearer_auth(&token).send().await.expect("request");
+                    assert!(r.status().is_success(), "{url}: {}", r.status());
+                    r.bytes().await.expect("body");
+                    times.lock().await.push(start.elapsed());
+                }
+            }));
+        }
+        for w in workers {
+            w.await?;
+        }
+        let mut t = times.lock().await.clone();
+        t.sort();
+        let who = if token == &worker { "case worker" } else { "administrator" };
+        println!(
+            "| `GET {path}` ({who}) | {} | {:.1} ms | {:.1} ms |",
+            t.len(),
+            percentile(&t, 0.5).as_secs_f64() * 1e3,
+            percentile(&t, 0.99).as_secs_f64() * 1e3
+        );
+    }
+
     // Pages as a logged-in administrator, through the session cookie.
     let browser = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build()?;
     let form = browser.get(format!("{base}/logga-in")).send().await?.text().await?;
@@ -454,6 +692,8 @@ async fn main() -> anyhow::Result<()> {
         "/insatser",
         "/insatser?status=ongoing",
         "/insatser/1",
+        "/insatser/1/mal?fran=2025-01-01&till=2025-12-31",
+        "/statistik?fran=2025-01-01&till=2025-12-31",
     ] {
         let mut t = Vec::new();
         for _ in 0..(o.requests / 4) {

@@ -15,9 +15,9 @@ pub struct Facts {
     pub triage: Option<String>,
     pub enrolled_on: NaiveDate,
     pub first_visit_on: Option<NaiveDate>,
-    pub mapping_on: Option<NaiveDate>,
+    pub assessment_on: Option<NaiveDate>,
     pub action_plan_on: Option<NaiveDate>,
-    pub navigation_on: Option<NaiveDate>,
+    pub referral_on: Option<NaiveDate>,
     pub exited_on: Option<NaiveDate>,
     pub anchored_plan: Option<bool>,
     pub occupation_after: Option<String>,
@@ -26,9 +26,9 @@ pub struct Facts {
 impl Facts {
     fn step_on(&self, step: StepKind) -> Option<NaiveDate> {
         match step {
-            StepKind::Mapping => self.mapping_on,
+            StepKind::Assessment => self.assessment_on,
             StepKind::ActionPlan => self.action_plan_on,
-            StepKind::Navigation => self.navigation_on,
+            StepKind::Referral => self.referral_on,
             StepKind::FirstVisit => self.first_visit_on,
             StepKind::Activity | StepKind::SipMeeting => None,
         }
@@ -276,9 +276,9 @@ mod tests {
             triage: Some(triage.into()),
             enrolled_on: first,
             first_visit_on: Some(first),
-            mapping_on: None,
+            assessment_on: None,
             action_plan_on: None,
-            navigation_on: None,
+            referral_on: None,
             exited_on: None,
             anchored_plan: None,
             occupation_after: None,
@@ -293,16 +293,16 @@ mod tests {
             part: None,
             rule: GoalRule::StepsWithin {
                 triage: Some("gron".into()),
-                steps: vec![StepKind::Mapping, StepKind::ActionPlan],
+                steps: vec![StepKind::Assessment, StepKind::ActionPlan],
                 within_months: 2,
             },
             target_percent: Some(100),
         };
         let mut a = facts(Sex::Female, "gron", d(1, 10)); // reached: both by 10 March
-        a.mapping_on = Some(d(2, 1));
+        a.assessment_on = Some(d(2, 1));
         a.action_plan_on = Some(d(3, 10));
         let mut b = facts(Sex::Male, "gron", d(1, 10)); // missed: plan a day late
-        b.mapping_on = Some(d(1, 20));
+        b.assessment_on = Some(d(1, 20));
         b.action_plan_on = Some(d(3, 11));
         let c = facts(Sex::Male, "gron", d(2, 1)); // missed: nothing by 1 April, today is later
         let e = facts(Sex::Female, "gron", d(5, 1)); // pending: due 1 July

@@ -162,11 +162,11 @@ pub enum StepKind {
     /// The first visit, where the triage category is given.
     FirstVisit,
     /// Kartläggning.
-    Mapping,
+    Assessment,
     /// Handlingsplan.
     ActionPlan,
     /// Lotsning to another actor.
-    Navigation,
+    Referral,
     Activity,
     /// SIP-möte (samordnad individuell plan).
     SipMeeting,
@@ -175,9 +175,9 @@ pub enum StepKind {
 impl StepKind {
     pub const ALL: [StepKind; 6] = [
         StepKind::FirstVisit,
-        StepKind::Mapping,
+        StepKind::Assessment,
         StepKind::ActionPlan,
-        StepKind::Navigation,
+        StepKind::Referral,
         StepKind::Activity,
         StepKind::SipMeeting,
     ];
@@ -185,9 +185,9 @@ impl StepKind {
     pub fn code(self) -> &'static str {
         match self {
             StepKind::FirstVisit => "first_visit",
-            StepKind::Mapping => "mapping",
+            StepKind::Assessment => "assessment",
             StepKind::ActionPlan => "action_plan",
-            StepKind::Navigation => "navigation",
+            StepKind::Referral => "referral",
             StepKind::Activity => "activity",
             StepKind::SipMeeting => "sip_meeting",
         }
@@ -200,9 +200,9 @@ impl StepKind {
     pub fn label(self) -> &'static str {
         match self {
             StepKind::FirstVisit => "Första besök",
-            StepKind::Mapping => "Kartläggning",
+            StepKind::Assessment => "Kartläggning",
             StepKind::ActionPlan => "Handlingsplan",
-            StepKind::Navigation => "Lotsning",
+            StepKind::Referral => "Lotsning",
             StepKind::Activity => "Aktivitet",
             StepKind::SipMeeting => "SIP-möte",
         }
@@ -210,7 +210,7 @@ impl StepKind {
 
     /// The steps whose first date goals and deadlines use.
     pub fn is_milestone(self) -> bool {
-        matches!(self, StepKind::Mapping | StepKind::ActionPlan | StepKind::Navigation)
+        matches!(self, StepKind::Assessment | StepKind::ActionPlan | StepKind::Referral)
     }
 }
 
@@ -523,12 +523,12 @@ impl Default for FollowUpSettings {
             deadlines: vec![
                 DeadlineRule {
                     triage: "gron".into(),
-                    steps: vec![StepKind::Mapping, StepKind::ActionPlan],
+                    steps: vec![StepKind::Assessment, StepKind::ActionPlan],
                     within_months: 2,
                 },
                 DeadlineRule {
                     triage: "gul".into(),
-                    steps: vec![StepKind::Mapping, StepKind::ActionPlan, StepKind::Navigation],
+                    steps: vec![StepKind::Assessment, StepKind::ActionPlan, StepKind::Referral],
                     within_months: 2,
                 },
             ],
@@ -648,7 +648,7 @@ mod tests {
         let s = FollowUpSettings::default();
         assert_eq!(
             s.due_dates("gron", d(2026, 12, 31)),
-            vec![(StepKind::Mapping, d(2027, 2, 28)), (StepKind::ActionPlan, d(2027, 2, 28))]
+            vec![(StepKind::Assessment, d(2027, 2, 28)), (StepKind::ActionPlan, d(2027, 2, 28))]
         );
         assert_eq!(s.due_dates("gul", d(2026, 1, 15)).len(), 3);
         assert!(s.due_dates("rod", d(2026, 1, 15)).is_empty());

@@ -316,7 +316,7 @@ pub async fn load_follow_up(db: &Db, key: &super::personal_key::PersonalKey) -> 
             level: GoalLevel::Intervention,
             text: format!("Kartläggning och individuell handlingsplan upprättas för alla {group} tillhörande grupp grön inom två månader efter första besöket."),
             part: Some(part.into()),
-            rule: GoalRule::StepsWithin { triage: Some("gron".into()), steps: vec![StepKind::Mapping, StepKind::ActionPlan], within_months: 2 },
+            rule: GoalRule::StepsWithin { triage: Some("gron".into()), steps: vec![StepKind::Assessment, StepKind::ActionPlan], within_months: 2 },
             target_percent: Some(100),
         });
         goals.push(Goal {
@@ -325,7 +325,7 @@ pub async fn load_follow_up(db: &Db, key: &super::personal_key::PersonalKey) -> 
             part: Some(part.into()),
             rule: GoalRule::StepsWithin {
                 triage: Some("gul".into()),
-                steps: vec![StepKind::Mapping, StepKind::ActionPlan, StepKind::Navigation],
+                steps: vec![StepKind::Assessment, StepKind::ActionPlan, StepKind::Referral],
                 within_months: 2,
             },
             target_percent: Some(100),
@@ -397,8 +397,8 @@ pub async fn load_follow_up(db: &Db, key: &super::personal_key::PersonalKey) -> 
             },
             extent_percent: (!anonymous).then_some(0),
             part: Some(part.into()),
-            referred_by_member_id: Some(if n % 2 == 0 { af } else { enkoping }),
-            referral_date: Some(start - chrono::Duration::days(7)),
+            remitted_by_member_id: Some(if n % 2 == 0 { af } else { enkoping }),
+            remitted_on: Some(start - chrono::Duration::days(7)),
             first_visit_on: Some(start),
             triage: Some(triage.into()),
             ..Registration::default()
@@ -406,10 +406,10 @@ pub async fn load_follow_up(db: &Db, key: &super::personal_key::PersonalKey) -> 
         let pid = register::register(db, &worker, key, id, &r).await?;
         let at = |days: i64| start + chrono::Duration::days(days);
         let steps: Vec<(i64, StepKind)> = match n % 4 {
-            0 => vec![(10, StepKind::Mapping), (30, StepKind::ActionPlan), (45, StepKind::Navigation)],
-            1 => vec![(20, StepKind::Mapping), (55, StepKind::ActionPlan), (70, StepKind::Activity)],
-            2 => vec![(15, StepKind::Mapping), (75, StepKind::ActionPlan)],
-            _ => vec![(25, StepKind::Mapping)],
+            0 => vec![(10, StepKind::Assessment), (30, StepKind::ActionPlan), (45, StepKind::Referral)],
+            1 => vec![(20, StepKind::Assessment), (55, StepKind::ActionPlan), (70, StepKind::Activity)],
+            2 => vec![(15, StepKind::Assessment), (75, StepKind::ActionPlan)],
+            _ => vec![(25, StepKind::Assessment)],
         };
         for (days, kind) in steps {
             if at(days) > today {
@@ -418,7 +418,7 @@ pub async fn load_follow_up(db: &Db, key: &super::personal_key::PersonalKey) -> 
             let s = StepInput {
                 kind: kind.code().into(),
                 occurred_on: Some(at(days)),
-                actor: (kind == StepKind::Navigation).then(|| "Arbetsförmedlingen".into()),
+                actor: (kind == StepKind::Referral).then(|| "Arbetsförmedlingen".into()),
                 confirmed: Some(true),
                 activity_kind: (kind == StepKind::Activity).then(|| "Arbetsträning".into()),
                 provider: (kind == StepKind::Activity).then(|| "Enköpings kommun".into()),

@@ -257,8 +257,8 @@ pub async fn import(
             income_before: income,
             extent_percent,
             part,
-            referred_by_member_id: member(&get("remitterad_av"), "remitterad_av", &mut err),
-            referral_date: date("remissdatum", &mut err),
+            remitted_by_member_id: member(&get("remitterad_av"), "remitterad_av", &mut err),
+            remitted_on: date("remissdatum", &mut err),
             first_visit_on: date("forsta_besok", &mut err),
             triage,
         };

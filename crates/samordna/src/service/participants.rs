@@ -125,8 +125,8 @@ pub struct Registration {
     pub income_before: Vec<String>,
     pub extent_percent: Option<i32>,
     pub part: Option<String>,
-    pub referred_by_member_id: Option<i64>,
-    pub referral_date: Option<NaiveDate>,
+    pub remitted_by_member_id: Option<i64>,
+    pub remitted_on: Option<NaiveDate>,
     pub first_visit_on: Option<NaiveDate>,
     pub triage: Option<String>,
 }
@@ -290,11 +290,11 @@ pub(crate) fn check_registration(
     if r.home_member_id.is_some_and(|m| !ctx.kommuner.iter().any(|k| k.0 == m)) {
         err("home_member_id", "not_a_kommun");
     }
-    if r.referred_by_member_id.is_some_and(|m| !ctx.members.iter().any(|k| k.0 == m)) {
-        err("referred_by_member_id", "member_unknown");
+    if r.remitted_by_member_id.is_some_and(|m| !ctx.members.iter().any(|k| k.0 == m)) {
+        err("remitted_by_member_id", "member_unknown");
     }
-    if r.referral_date.is_some_and(|d| d > today) {
-        err("referral_date", "date_in_future");
+    if r.remitted_on.is_some_and(|d| d > today) {
+        err("remitted_on", "date_in_future");
     }
     if ctx.settings.parts.is_empty() {
         if given(&r.part) {
@@ -401,8 +401,8 @@ pub(crate) async fn store_registration(
             extent_percent: r.extent_percent,
             income_before: &income,
             part: part.as_deref(),
-            referred_by_member_id: r.referred_by_member_id,
-            referral_date: r.referral_date,
+            remitted_by_member_id: r.remitted_by_member_id,
+            remitted_on: r.remitted_on,
             first_visit_on: r.first_visit_on,
             triage: triage.as_deref(),
             action_plan_due_on: c.action_plan_due_on,
@@ -550,9 +550,9 @@ async fn load_view(
 pub(crate) fn step_date(row: &ParticipationRow, step: StepKind) -> Option<NaiveDate> {
     match step {
         StepKind::FirstVisit => row.first_visit_on,
-        StepKind::Mapping => row.mapping_on,
+        StepKind::Assessment => row.assessment_on,
         StepKind::ActionPlan => row.action_plan_on,
-        StepKind::Navigation => row.navigation_on,
+        StepKind::Referral => row.referral_on,
         _ => None,
     }
 }
@@ -643,9 +643,9 @@ pub async fn add_step(db: &Db, p: &Principal, intervention_id: i64, id: i64, s: 
             }
             json!({ "triage": text(&s.triage) })
         }
-        Some(StepKind::Mapping) | Some(StepKind::SipMeeting) => json!({ "summary": text(&s.summary) }),
+        Some(StepKind::Assessment) | Some(StepKind::SipMeeting) => json!({ "summary": text(&s.summary) }),
         Some(StepKind::ActionPlan) => json!({ "goals": text(&s.goals), "summary": text(&s.summary) }),
-        Some(StepKind::Navigation) => {
+        Some(StepKind::Referral) => {
             if text(&s.actor).is_empty() {
                 v.add("actor", "required");
             }
@@ -960,9 +960,9 @@ pub async fn due(db: &Db, p: &Principal, key: &PersonalKey, days: i64) -> Servic
         if let (Some(t), Some(first)) = (&r.triage, r.first_visit_on) {
             for (step, due) in s.due_dates(t, first) {
                 let done = match step {
-                    StepKind::Mapping => r.mapping_on,
+                    StepKind::Assessment => r.assessment_on,
                     StepKind::ActionPlan => r.action_plan_on,
-                    StepKind::Navigation => r.navigation_on,
+                    StepKind::Referral => r.referral_on,
                     _ => None,
                 };
                 if done.is_none() {
@@ -1055,7 +1055,7 @@ pub fn extract_document(x: &RegisterExtract) -> (String, Vec<crate::documents::D
             ("Samtycke registrerat av", text(&r.consent_recorded_by_name)),
             ("Samtycke återkallat", date(r.consent_withdrawn_on)),
             ("Inskriven", r.enrolled_on.to_string()),
-            ("Remitterad av", format!("{} {}", text(&r.referred_by_name), date(r.referral_date))),
+            ("Remitterad av", format!("{} {}", text(&r.remitted_by_name), date(r.remitted_on))),
             ("Första besök", date(r.first_visit_on)),
             ("Triage", text(&r.triage)),
             ("Del av insatsen", text(&r.part)),

@@ -145,8 +145,8 @@ pub struct NewParticipation<'a> {
     pub extent_percent: Option<i32>,
     pub income_before: &'a [String],
     pub part: Option<&'a str>,
-    pub referred_by_member_id: Option<i64>,
-    pub referral_date: Option<NaiveDate>,
+    pub remitted_by_member_id: Option<i64>,
+    pub remitted_on: Option<NaiveDate>,
     pub first_visit_on: Option<NaiveDate>,
     pub triage: Option<&'a str>,
     pub action_plan_due_on: Option<NaiveDate>,
@@ -160,7 +160,7 @@ pub async fn insert(tx: &mut Tx, cf: &CaseFile, n: &NewParticipation<'_>) -> Res
         "INSERT INTO participations (intervention_id, association_id, owner_member_id, identified, protected_identity,
              person_cipher, person_index, consent_date, consent_scope, consent_version, consent_recorded_by, sex,
              birth_year, start_year, home_member_id, education, occupation_before, support_time, extent_percent, part,
-             referred_by_member_id, referral_date, first_visit_on, triage, enrolled_on, action_plan_due_on, voided,
+             remitted_by_member_id, remitted_on, first_visit_on, triage, enrolled_on, action_plan_due_on, voided,
              created_by, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, CASE WHEN $8 IS NULL THEN NULL ELSE $11 END, $12, $13, $14,
              $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, false, $11, $27, $27) RETURNING id")
@@ -168,7 +168,7 @@ pub async fn insert(tx: &mut Tx, cf: &CaseFile, n: &NewParticipation<'_>) -> Res
         .bind(n.protected_identity).bind(n.person_cipher).bind(n.person_index).bind(n.consent_date)
         .bind(n.consent_scope).bind(n.consent_version).bind(cf.user_id()).bind(n.sex).bind(n.birth_year)
         .bind(n.enrolled_on.year()).bind(n.home_member_id).bind(n.education).bind(n.occupation_before)
-        .bind(n.support_time).bind(n.extent_percent).bind(n.part).bind(n.referred_by_member_id).bind(n.referral_date)
+        .bind(n.support_time).bind(n.extent_percent).bind(n.part).bind(n.remitted_by_member_id).bind(n.remitted_on)
         .bind(n.first_visit_on).bind(n.triage).bind(n.enrolled_on).bind(n.action_plan_due_on).bind(n.at)
         .fetch_one(&mut **c).await)?;
     set_income(tx, id, "before", n.income_before).await?;
@@ -207,16 +207,16 @@ pub struct ParticipationRow {
     pub support_time: Option<String>,
     pub extent_percent: Option<i32>,
     pub part: Option<String>,
-    pub referred_by_member_id: Option<i64>,
-    pub referred_by_name: Option<String>,
-    pub referral_date: Option<NaiveDate>,
+    pub remitted_by_member_id: Option<i64>,
+    pub remitted_by_name: Option<String>,
+    pub remitted_on: Option<NaiveDate>,
     pub first_visit_on: Option<NaiveDate>,
     pub triage: Option<String>,
     pub enrolled_on: NaiveDate,
-    pub mapping_on: Option<NaiveDate>,
+    pub assessment_on: Option<NaiveDate>,
     pub action_plan_on: Option<NaiveDate>,
     pub action_plan_due_on: Option<NaiveDate>,
-    pub navigation_on: Option<NaiveDate>,
+    pub referral_on: Option<NaiveDate>,
     pub exited_on: Option<NaiveDate>,
     pub exit_reason: Option<String>,
     pub occupation_after: Option<String>,
@@ -231,13 +231,13 @@ pub struct ParticipationRow {
 const SELECT: &str = "SELECT p.id, p.intervention_id, p.identified, p.protected_identity, p.person_cipher,
         p.person_index, p.consent_date, p.consent_scope, p.consent_version, cu.name AS consent_recorded_by_name,
         p.consent_withdrawn_on, p.sex, p.birth_year, p.start_year, p.home_member_id, hm.name AS home_name,
-        p.education, p.occupation_before, p.support_time, p.extent_percent, p.part, p.referred_by_member_id,
-        rm.name AS referred_by_name, p.referral_date, p.first_visit_on, p.triage, p.enrolled_on, p.mapping_on,
-        p.action_plan_on, p.action_plan_due_on, p.navigation_on, p.exited_on, p.exit_reason, p.occupation_after,
+        p.education, p.occupation_before, p.support_time, p.extent_percent, p.part, p.remitted_by_member_id,
+        rm.name AS remitted_by_name, p.remitted_on, p.first_visit_on, p.triage, p.enrolled_on, p.assessment_on,
+        p.action_plan_on, p.action_plan_due_on, p.referral_on, p.exited_on, p.exit_reason, p.occupation_after,
         p.anchored_plan, p.receiving_actor, p.voided, p.personal_removed_at, p.created_at,
         (SELECT MAX(m.measured_on) FROM measurements m WHERE m.participation_id = p.id) AS last_measured_on
     FROM participations p LEFT JOIN users cu ON cu.id = p.consent_recorded_by
-    LEFT JOIN members hm ON hm.id = p.home_member_id LEFT JOIN members rm ON rm.id = p.referred_by_member_id";
+    LEFT JOIN members hm ON hm.id = p.home_member_id LEFT JOIN members rm ON rm.id = p.remitted_by_member_id";
 
 pub async fn get(tx: &mut Tx, cf: &CaseFile, id: i64) -> Result<Option<ParticipationRow>> {
     let sql = format!("{SELECT} WHERE p.id = $1 AND p.intervention_id = $2");
@@ -328,9 +328,9 @@ pub async fn add_step(
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id")
         .bind(id).bind(kind).bind(on).bind(details).bind(cf.user_id()).bind(at).fetch_one(&mut **c).await)?;
     let column = match kind {
-        "mapping" => Some("mapping_on"),
+        "assessment" => Some("assessment_on"),
         "action_plan" => Some("action_plan_on"),
-        "navigation" => Some("navigation_on"),
+        "referral" => Some("referral_on"),
         _ => None,
     };
     if let Some(column) = column {
@@ -482,9 +482,9 @@ pub struct OpenRow {
     pub triage: Option<String>,
     pub enrolled_on: NaiveDate,
     pub first_visit_on: Option<NaiveDate>,
-    pub mapping_on: Option<NaiveDate>,
+    pub assessment_on: Option<NaiveDate>,
     pub action_plan_on: Option<NaiveDate>,
-    pub navigation_on: Option<NaiveDate>,
+    pub referral_on: Option<NaiveDate>,
     pub last_measured_on: Option<NaiveDate>,
 }
 
@@ -495,7 +495,7 @@ pub async fn open_for_case_load(tx: &mut Tx, load: &CaseLoad) -> Result<Vec<Open
     let members: Vec<String> = load.members().iter().map(i64::to_string).collect();
     let sql = format!(
         "SELECT p.id, p.person_cipher, p.intervention_id, i.name AS intervention_name, p.triage, p.enrolled_on, p.first_visit_on,
-             p.mapping_on, p.action_plan_on, p.navigation_on,
+             p.assessment_on, p.action_plan_on, p.referral_on,
              (SELECT MAX(m.measured_on) FROM measurements m WHERE m.participation_id = p.id) AS last_measured_on
          FROM intervention_case_workers w JOIN participations p ON p.intervention_id = w.intervention_id
          JOIN interventions i ON i.id = p.intervention_id
@@ -549,9 +549,9 @@ pub struct FactsRow {
     pub triage: Option<String>,
     pub enrolled_on: NaiveDate,
     pub first_visit_on: Option<NaiveDate>,
-    pub mapping_on: Option<NaiveDate>,
+    pub assessment_on: Option<NaiveDate>,
     pub action_plan_on: Option<NaiveDate>,
-    pub navigation_on: Option<NaiveDate>,
+    pub referral_on: Option<NaiveDate>,
     pub exited_on: Option<NaiveDate>,
     pub anchored_plan: Option<bool>,
     pub occupation_after: Option<String>,
@@ -560,7 +560,7 @@ pub struct FactsRow {
 /// What goals are measured on: dates and codes, no identity, registration errors left out.
 pub async fn facts(tx: &mut Tx, intervention_id: i64, to: NaiveDate) -> Result<Vec<FactsRow>> {
     Ok(on_backend!(tx, c => sqlx::query_as(
-        "SELECT sex, part, triage, enrolled_on, first_visit_on, mapping_on, action_plan_on, navigation_on, exited_on,
+        "SELECT sex, part, triage, enrolled_on, first_visit_on, assessment_on, action_plan_on, referral_on, exited_on,
              anchored_plan, occupation_after FROM participations
          WHERE intervention_id = $1 AND NOT voided AND enrolled_on <= $2")
         .bind(intervention_id).bind(to).fetch_all(&mut **c).await)?)

@@ -51,8 +51,8 @@ pub async fn jobbcentrum(app: &TestApp) -> (i64, Api, Api) {
     assert_eq!(r.status(), StatusCode::NO_CONTENT);
 
     let triage_rules = json!([
-        {"triage": "gron", "steps": ["mapping", "action_plan"], "within_months": 2},
-        {"triage": "gul", "steps": ["mapping", "action_plan", "navigation"], "within_months": 2}
+        {"triage": "gron", "steps": ["assessment", "action_plan"], "within_months": 2},
+        {"triage": "gul", "steps": ["assessment", "action_plan", "referral"], "within_months": 2}
     ]);
     let settings = json!({
         "parts": [
@@ -70,10 +70,10 @@ pub async fn jobbcentrum(app: &TestApp) -> (i64, Api, Api) {
     let goals = json!([
         {"level": "intervention", "part": "ung", "target_percent": 100,
          "text": "Kartläggning och individuell handlingsplan upprättas för alla unga kvinnor och män tillhörande grupp grön inom två månader efter första besöket.",
-         "rule": {"kind": "steps_within", "triage": "gron", "steps": ["mapping", "action_plan"], "within_months": 2}},
+         "rule": {"kind": "steps_within", "triage": "gron", "steps": ["assessment", "action_plan"], "within_months": 2}},
         {"level": "intervention", "part": "ung", "target_percent": 100,
          "text": "Kartläggning, individuell handlingsplan samt lotsning till annan aktör rörande unga kvinnor och män tillhörande grupp gul genomförs inom två månader efter första besöket.",
-         "rule": {"kind": "steps_within", "triage": "gul", "steps": ["mapping", "action_plan", "navigation"], "within_months": 2}},
+         "rule": {"kind": "steps_within", "triage": "gul", "steps": ["assessment", "action_plan", "referral"], "within_months": 2}},
         {"level": "effect", "target_percent": 100,
          "text": "100% av avslutade kvinnor och män (gröna och gula) ska ha en förankrad fortsatt planering med identifierade och relevanta parter i ordinarie verksamhet.",
          "rule": {"kind": "exit_outcome", "outcome": "anchored_plan"}},
@@ -154,7 +154,8 @@ async fn hand_made(app: &TestApp, id: i64, worker: &Api) -> Vec<i64> {
         identified("20020615-2423", "ung", "gron", "2025-01-10", enkoping, &["social_assistance"]),
     )
     .await;
-    step(worker, id, a, json!({"kind": "mapping", "occurred_on": "2025-02-01", "summary": "Kartläggning klar"})).await;
+    step(worker, id, a, json!({"kind": "assessment", "occurred_on": "2025-02-01", "summary": "Kartläggning klar"}))
+        .await;
     step(worker, id, a, json!({"kind": "action_plan", "occurred_on": "2025-03-05", "goals": "Arbete inom handel"}))
         .await;
     step(worker, id, a, json!({"kind": "activity", "occurred_on": "2025-03-10", "activity_kind": "Praktik", "provider": "ICA", "hours_per_week": 20})).await;
@@ -175,7 +176,7 @@ async fn hand_made(app: &TestApp, id: i64, worker: &Api) -> Vec<i64> {
         identified("20000310-2431", "ung", "gron", "2025-02-01", enkoping, &["social_assistance"]),
     )
     .await;
-    step(worker, id, b, json!({"kind": "mapping", "occurred_on": "2025-02-20"})).await;
+    step(worker, id, b, json!({"kind": "assessment", "occurred_on": "2025-02-20"})).await;
     step(worker, id, b, json!({"kind": "action_plan", "occurred_on": "2025-04-15"})).await;
     step(worker, id, b, json!({"kind": "sip_meeting", "occurred_on": "2025-04-20", "summary": "SIP med regionen"}))
         .await;
@@ -203,13 +204,13 @@ async fn hand_made(app: &TestApp, id: i64, worker: &Api) -> Vec<i64> {
     .await;
     // C: anonymous woman, Ung, gul; navigated in time.
     let c = register(worker, id, anonymous("female", "ung", "gul", "2025-03-03")).await;
-    step(worker, id, c, json!({"kind": "mapping", "occurred_on": "2025-03-10"})).await;
+    step(worker, id, c, json!({"kind": "assessment", "occurred_on": "2025-03-10"})).await;
     step(worker, id, c, json!({"kind": "action_plan", "occurred_on": "2025-03-20"})).await;
     step(
         worker,
         id,
         c,
-        json!({"kind": "navigation", "occurred_on": "2025-04-15", "actor": "Arbetsförmedlingen", "confirmed": true}),
+        json!({"kind": "referral", "occurred_on": "2025-04-15", "actor": "Arbetsförmedlingen", "confirmed": true}),
     )
     .await;
     exit(
@@ -222,7 +223,7 @@ async fn hand_made(app: &TestApp, id: i64, worker: &Api) -> Vec<i64> {
     .await;
     // D: anonymous man, Ung, gul; never navigated; dropped out without a plan.
     let d = register(worker, id, anonymous("male", "ung", "gul", "2025-05-05")).await;
-    step(worker, id, d, json!({"kind": "mapping", "occurred_on": "2025-05-20"})).await;
+    step(worker, id, d, json!({"kind": "assessment", "occurred_on": "2025-05-20"})).await;
     step(worker, id, d, json!({"kind": "action_plan", "occurred_on": "2025-06-01"})).await;
     exit(
         worker,
@@ -239,7 +240,7 @@ async fn hand_made(app: &TestApp, id: i64, worker: &Api) -> Vec<i64> {
         identified("19980704-2420", "ung", "gron", "2025-11-01", heby, &["unemployment_insurance"]),
     )
     .await;
-    step(worker, id, e, json!({"kind": "mapping", "occurred_on": "2025-11-20"})).await;
+    step(worker, id, e, json!({"kind": "assessment", "occurred_on": "2025-11-20"})).await;
     // F: man, born 1980, Rehabilitering, gul; everything in time; exit to work.
     let f = register(
         worker,
@@ -247,13 +248,13 @@ async fn hand_made(app: &TestApp, id: i64, worker: &Api) -> Vec<i64> {
         identified("19800220-2433", "rehab", "gul", "2025-04-01", enkoping, &["sickness_benefit"]),
     )
     .await;
-    step(worker, id, f, json!({"kind": "mapping", "occurred_on": "2025-04-10"})).await;
+    step(worker, id, f, json!({"kind": "assessment", "occurred_on": "2025-04-10"})).await;
     step(worker, id, f, json!({"kind": "action_plan", "occurred_on": "2025-04-20"})).await;
     step(
         worker,
         id,
         f,
-        json!({"kind": "navigation", "occurred_on": "2025-05-10", "actor": "Arbetsgivare", "confirmed": false}),
+        json!({"kind": "referral", "occurred_on": "2025-05-10", "actor": "Arbetsgivare", "confirmed": false}),
     )
     .await;
     exit(
@@ -434,11 +435,11 @@ both! {
         assert_eq!(count().await, 1);
 
         let pid = format!("{url}/{a}");
-        refused(worker.post(&format!("{pid}/events"), &json!({"kind": "mapping", "occurred_on": "2099-01-01"})).await,
+        refused(worker.post(&format!("{pid}/events"), &json!({"kind": "assessment", "occurred_on": "2099-01-01"})).await,
             StatusCode::UNPROCESSABLE_ENTITY, "date_in_future").await;
-        refused(worker.post(&format!("{pid}/events"), &json!({"kind": "mapping", "occurred_on": "2024-12-01"})).await,
+        refused(worker.post(&format!("{pid}/events"), &json!({"kind": "assessment", "occurred_on": "2024-12-01"})).await,
             StatusCode::UNPROCESSABLE_ENTITY, "before_enrolment").await;
-        refused(worker.post(&format!("{pid}/events"), &json!({"kind": "navigation", "occurred_on": "2025-02-01"})).await,
+        refused(worker.post(&format!("{pid}/events"), &json!({"kind": "referral", "occurred_on": "2025-02-01"})).await,
             StatusCode::UNPROCESSABLE_ENTITY, "required").await;
         assert_eq!(steps().await, 0);
         let mut scores = self_rating("start", "2025-01-10", 4);
@@ -601,7 +602,7 @@ both! {
         let (id, worker, _) = jobbcentrum(&app).await;
         let enkoping = member(&app, "Enköpings kommun").await;
         let pid = register(&worker, id, identified("20020615-2423", "ung", "gron", "2025-01-10", enkoping, &["social_assistance"])).await;
-        step(&worker, id, pid, json!({"kind": "mapping", "occurred_on": "2025-02-01", "summary": "Hemlig anteckning"})).await;
+        step(&worker, id, pid, json!({"kind": "assessment", "occurred_on": "2025-02-01", "summary": "Hemlig anteckning"})).await;
         // A second case worker at the owner, not assigned to the intervention.
         let input = samordna::service::accounts::NewUserInput {
             email: "deltagaransvarig2.enkoping@example.org".into(),

@@ -117,8 +117,8 @@ pub struct RegistrationDto {
     /// Work or studies before, in percent of 40 hours a week.
     pub extent_percent: Option<i32>,
     pub part: Option<String>,
-    pub referred_by_member_id: Option<i64>,
-    pub referral_date: Option<NaiveDate>,
+    pub remitted_by_member_id: Option<i64>,
+    pub remitted_on: Option<NaiveDate>,
     pub first_visit_on: Option<NaiveDate>,
     pub triage: Option<String>,
 }
@@ -142,8 +142,8 @@ impl From<RegistrationDto> for Registration {
             income_before: d.income_before,
             extent_percent: d.extent_percent,
             part: d.part,
-            referred_by_member_id: d.referred_by_member_id,
-            referral_date: d.referral_date,
+            remitted_by_member_id: d.remitted_by_member_id,
+            remitted_on: d.remitted_on,
             first_visit_on: d.first_visit_on,
             triage: d.triage,
         }
@@ -232,15 +232,15 @@ pub struct ParticipantDto {
     pub extent_percent: Option<i32>,
     pub income_before: Vec<String>,
     pub part: Option<String>,
-    pub referred_by_member_id: Option<i64>,
-    pub referral_date: Option<NaiveDate>,
+    pub remitted_by_member_id: Option<i64>,
+    pub remitted_on: Option<NaiveDate>,
     pub first_visit_on: Option<NaiveDate>,
     pub triage: Option<String>,
     pub enrolled_on: NaiveDate,
-    pub mapping_on: Option<NaiveDate>,
+    pub assessment_on: Option<NaiveDate>,
     pub action_plan_on: Option<NaiveDate>,
     pub action_plan_due_on: Option<NaiveDate>,
-    pub navigation_on: Option<NaiveDate>,
+    pub referral_on: Option<NaiveDate>,
     pub exited_on: Option<NaiveDate>,
     pub exit_reason: Option<String>,
     pub occupation_after: Option<String>,
@@ -283,15 +283,15 @@ impl From<ParticipantView> for ParticipantDto {
             extent_percent: r.extent_percent,
             income_before: v.income_before,
             part: r.part,
-            referred_by_member_id: r.referred_by_member_id,
-            referral_date: r.referral_date,
+            remitted_by_member_id: r.remitted_by_member_id,
+            remitted_on: r.remitted_on,
             first_visit_on: r.first_visit_on,
             triage: r.triage,
             enrolled_on: r.enrolled_on,
-            mapping_on: r.mapping_on,
+            assessment_on: r.assessment_on,
             action_plan_on: r.action_plan_on,
             action_plan_due_on: r.action_plan_due_on,
-            navigation_on: r.navigation_on,
+            referral_on: r.referral_on,
             exited_on: r.exited_on,
             exit_reason: r.exit_reason,
             occupation_after: r.occupation_after,
@@ -362,8 +362,9 @@ pub async fn get(
     Ok(Json(v.into()))
 }
 
-/// A step of the path: first_visit (with triage), mapping, action_plan, navigation (to an
-/// actor, confirmed or not), activity (kind, provider, hours a week) or sip_meeting.
+/// A step of the path: first_visit (with triage), assessment (kartläggning), action_plan,
+/// referral (lotsning, to an actor, confirmed or not), activity (kind, provider, hours a week) or
+/// sip_meeting.
 #[derive(Deserialize, ToSchema)]
 pub struct StepBody {
     pub kind: String,

@@ -141,6 +141,19 @@ fn label_of(list: &[Choice], value: &str) -> String {
     list.iter().find(|c| c.value == value).map(|c| c.label.clone()).unwrap_or_else(|| value.to_string())
 }
 
+/// What a refused form showed: the values as typed and the errors, for the form they belong to.
+struct Retry {
+    values: Fields,
+    errors: Vec<FieldError>,
+    step_errors: Vec<FieldError>,
+}
+
+impl Retry {
+    fn none() -> Retry {
+        Retry { values: Fields(Vec::new()), errors: Vec::new(), step_errors: Vec::new() }
+    }
+}
+
 pub struct ListLine {
     pub id: i64,
     pub who: String,
@@ -201,11 +214,10 @@ async fn register_page(
     id: i64,
     show_all: bool,
     status: StatusCode,
-    values: Fields,
-    errors: Vec<FieldError>,
-    step_errors: Vec<FieldError>,
+    retry: Retry,
     notice: Option<&str>,
 ) -> Result<Response, PageError> {
+    let Retry { values, errors, step_errors } = retry;
     let key = &state.config.participant_key;
     let (items, total) = service::list(&state.db, p, key, id, !show_all, Page::new(Some(200), None)).await?;
     let v = follow_up::get(&state.db, p, id).await?;
@@ -279,18 +291,7 @@ pub async fn register_view(
     Path(id): Path<i64>,
     Query(q): Query<RegisterQuery>,
 ) -> Result<Response, PageError> {
-    register_page(
-        &state,
-        &p,
-        id,
-        !q.alla.is_empty(),
-        StatusCode::OK,
-        Fields(Vec::new()),
-        vec![],
-        vec![],
-        q.message.as_deref(),
-    )
-    .await
+    register_page(&state, &p, id, !q.alla.is_empty(), StatusCode::OK, Retry::none(), q.message.as_deref()).await
 }
 
 fn registration_of(f: &Fields, errors: &mut Vec<FieldError>) -> Registration {
@@ -312,8 +313,8 @@ fn registration_of(f: &Fields, errors: &mut Vec<FieldError>) -> Registration {
         income_before: f.all("income_before"),
         extent_percent: f.number("extent_percent", errors),
         part: f.opt("part"),
-        referred_by_member_id: f.number("referred_by_member_id", errors),
-        referral_date: f.date("referral_date", errors),
+        remitted_by_member_id: f.number("remitted_by_member_id", errors),
+        remitted_on: f.date("remitted_on", errors),
         first_visit_on: f.date("first_visit_on", errors),
         triage: f.opt("triage"),
     }
@@ -339,7 +340,8 @@ pub async fn register(
             Err(e) => return Err(e.into()),
         }
     }
-    register_page(&state, &p, id, false, StatusCode::UNPROCESSABLE_ENTITY, f, errors, vec![], None).await
+    let retry = Retry { values: f, errors, step_errors: Vec::new() };
+    register_page(&state, &p, id, false, StatusCode::UNPROCESSABLE_ENTITY, retry, None).await
 }
 
 fn step_of(f: &Fields, errors: &mut Vec<FieldError>) -> StepInput {
@@ -383,7 +385,8 @@ pub async fn quick_step(
         Some(_) => {}
     }
     let errors = errors.into_iter().map(|e| FieldError::new(format!("q_{}", e.field), e.code)).collect();
-    register_page(&state, &p, id, false, StatusCode::UNPROCESSABLE_ENTITY, shown, vec![], errors, None).await
+    let retry = Retry { values: shown, errors: Vec::new(), step_errors: errors };
+    register_page(&state, &p, id, false, StatusCode::UNPROCESSABLE_ENTITY, retry, None).await
 }
 
 pub struct StepLine {
@@ -429,18 +432,16 @@ pub struct ParticipantQuery {
     message: Option<String>,
 }
 
-#[allow(clippy::too_many_arguments)]
 async fn participant_page(
     state: &AppState,
     p: &Principal,
-    id: i64,
-    pid: i64,
+    (id, pid): (i64, i64),
     reveal: bool,
     status: StatusCode,
-    values: Fields,
-    errors: Vec<FieldError>,
+    retry: Retry,
     notice: Option<&str>,
 ) -> Result<Response, PageError> {
+    let Retry { values, errors, .. } = retry;
     let v = service::get(&state.db, p, &state.config.participant_key, id, pid, reveal).await?;
     let f = follow_up::get(&state.db, p, id).await?;
     let lists = lists(state, p, id, f.row.association_id).await?;
@@ -494,8 +495,8 @@ async fn participant_page(
         "Remitterad av",
         format!(
             "{} {}",
-            r.referred_by_name.clone().unwrap_or_else(|| "–".into()),
-            r.referral_date.map(|d| d.to_string()).unwrap_or_default()
+            r.remitted_by_name.clone().unwrap_or_else(|| "–".into()),
+            r.remitted_on.map(|d| d.to_string()).unwrap_or_default()
         ),
     ));
     facts.push(("Inskriven", r.enrolled_on.to_string()));
@@ -626,8 +627,7 @@ pub async fn participant_view(
     Query(q): Query<ParticipantQuery>,
 ) -> Result<Response, PageError> {
     let reveal = q.visa == "personnummer";
-    participant_page(&state, &p, id, pid, reveal, StatusCode::OK, Fields(Vec::new()), vec![], q.message.as_deref())
-        .await
+    participant_page(&state, &p, (id, pid), reveal, StatusCode::OK, Retry::none(), q.message.as_deref()).await
 }
 
 /// One of the participant page's forms: step, measurement, exit or consent withdrawal.
@@ -718,7 +718,8 @@ pub async fn participant_post(
         Err(ServiceError::Conflict(code)) => errors = vec![FieldError::new("kind", code)],
         Err(e) => return Err(e.into()),
     }
-    participant_page(&state, &p, id, pid, false, StatusCode::UNPROCESSABLE_ENTITY, f, errors, None).await
+    let retry = Retry { values: f, errors, step_errors: Vec::new() };
+    participant_page(&state, &p, (id, pid), false, StatusCode::UNPROCESSABLE_ENTITY, retry, None).await
 }
 
 pub async fn extract_pdf(
