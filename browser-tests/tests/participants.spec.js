@@ -91,4 +91,17 @@ test("a case worker follows a participant with the keyboard alone", async ({ pag
   await expect(page.getByRole("heading", { level: 1 })).toContainText("Deltagarstatistik");
   await expect(page.locator("body")).not.toContainText("19900101");
   await expectAccessible(page, "the association's figures");
+  await logout(page);
+
+  // The administrator's thresholds and code lists.
+  await loginWithKeyboard(page, "forbundsadmin@example.org");
+  await tabTo(page, 'nav a:has-text("Uppföljning")');
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Uppföljning av deltagare");
+  await expectAccessible(page, "the follow-up settings");
+  await replaceText(page, "#suppression_threshold", "6");
+  await tabTo(page, 'button:has-text("Spara inställningarna")');
+  await page.keyboard.press("Enter");
+  await expect(page.locator(".notice")).toContainText("sparade");
+  await expect(page.locator("#suppression_threshold")).toHaveValue("6");
 });

@@ -237,6 +237,7 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "decision_recorded" => "Beslutet är protokollfört.",
         "minutes_attested" => "Protokollet är justerat.",
         "agreement_signed" => "Du har skrivit under överenskommelsen.",
+        "follow_up_saved" => "Inställningarna för uppföljningen är sparade.",
         "participant_registered" => "Deltagaren är registrerad.",
         "step_registered" => "Steget är registrerat.",
         "measurement_registered" => "Mätningen är registrerad.",

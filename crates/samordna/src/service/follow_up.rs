@@ -262,9 +262,15 @@ pub async fn save_association_settings(
     association_id: i64,
     s: &AssociationSettings,
     instruments: &[Instrument],
+    lists: &[(CodeList, Vec<Code>)],
 ) -> ServiceResult<()> {
     p.administer(association_id)?;
     let mut errors = Vec::new();
+    for (list, codes) in lists {
+        if let Err(code) = check_code_list(*list, codes) {
+            errors.push(FieldError::new(format!("list_{}", list.code()), code));
+        }
+    }
     if !(2..=20).contains(&s.suppression_threshold) {
         errors.push(FieldError::new("suppression_threshold", "out_of_range"));
     }
@@ -288,6 +294,11 @@ pub async fn save_association_settings(
         instruments: Some(serde_json::to_string(instruments).expect("instruments serialise")),
     };
     store::save_association_follow_up(&mut tx, association_id, &row, time::now()).await?;
+    // The lists with the settings, in one transaction: all saved or none.
+    for (list, codes) in lists {
+        let json = serde_json::to_string(codes).expect("codes serialise");
+        store::save_code_list(&mut tx, association_id, list.code(), &json, p.user_id, time::now()).await?;
+    }
     Event::new(&Actor::of(p, Some(association_id)), Action::FollowUpAssociationSave)
         .association(association_id)
         .object("association", association_id)

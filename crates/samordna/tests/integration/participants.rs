@@ -755,3 +755,62 @@ both! {
         assert_eq!(list["items"][0]["name"], "Ebba");
     }
 }
+
+both! {
+    async fn administrators_adjust_thresholds_and_code_lists(app) {
+        let admin = app.login("forbundsadmin@example.org").await;
+        let association = app.association_id().await.to_string();
+        let (status, html) = admin.page("/uppfoljning").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("Kodlistor") && html.contains("registration_error; Felregistrering"));
+        let lists = |extra: &str, occupation: &str| {
+            let mut fields = vec![
+                ("forbund".to_string(), association.clone()),
+                ("suppression_threshold".to_string(), "3".to_string()),
+                ("retention_months".to_string(), "36".to_string()),
+                ("consent_version".to_string(), "Samtycke, version 2".to_string()),
+            ];
+            for list in samordna::domain::participant::CodeList::ALL {
+                let mut text: Vec<String> = list.defaults().iter().map(|(c, l)| format!("{c}; {l}")).collect();
+                if list == samordna::domain::participant::CodeList::Education {
+                    text.push(extra.to_string());
+                }
+                if list == samordna::domain::participant::CodeList::Occupation {
+                    text = vec![occupation.to_string(), "studies; Studier".into(), "other; Övriga".into()];
+                }
+                fields.push((format!("list_{}", list.code()), text.join("\n")));
+            }
+            fields
+        };
+        let post = |fields: Vec<(String, String)>| {
+            let admin = &admin;
+            async move {
+                let borrowed: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+                admin.post("/uppfoljning", &borrowed).await
+            }
+        };
+        // Removing a code the figures depend on is refused, and nothing is saved.
+        let r = post(lists("folkhogskola; Folkhögskola", "arbete; Arbete")).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("måste behålla"));
+        let mut low = lists("folkhogskola; Folkhögskola", "work; Förvärvsarbete");
+        low[1].1 = "1".into();
+        assert_eq!(post(low).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(app.count("SELECT COUNT(*) FROM association_follow_up").await, 0);
+        assert_eq!(app.count("SELECT COUNT(*) FROM code_lists").await, 0);
+        let r = post(lists("folkhogskola; Folkhögskola", "work; Förvärvsarbete")).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(app.count("SELECT CAST(suppression_threshold AS BIGINT) FROM association_follow_up").await, 3);
+        assert_eq!(app.count("SELECT COUNT(*) FROM code_lists").await, 5);
+        let api = app.api(&app.token("deltagaransvarig.enkoping@example.org").await);
+        let lists: Value = json_ok(&api, &format!("/api/v1/associations/{association}/code-lists")).await;
+        assert!(lists.to_string().contains("Folkhögskola"));
+        // Nobody else changes them.
+        let worker = app.login("deltagaransvarig.enkoping@example.org").await;
+        let status = worker.get("/uppfoljning").await.status();
+        assert!(status == StatusCode::FORBIDDEN || status == StatusCode::NOT_FOUND, "{status}");
+        let office = app.api(&app.token("handlaggare@example.org").await);
+        let r = office.put(&format!("/api/v1/associations/{association}/code-lists/education"), &json!([{"code": "x", "label": "X"}])).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    }
+}

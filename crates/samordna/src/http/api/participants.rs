@@ -765,7 +765,7 @@ pub async fn association_settings_put(
         retention_months: b.retention_months,
         consent_version: b.consent_version,
     };
-    follow_up::save_association_settings(&state.db, &p, id, &s, &b.instruments).await?;
+    follow_up::save_association_settings(&state.db, &p, id, &s, &b.instruments, &[]).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

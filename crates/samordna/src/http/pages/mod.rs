@@ -83,6 +83,7 @@ pub fn router(max_attachment_bytes: usize) -> Router<AppState> {
         .route("/insatser/{id}/deltagare/{pid}/{action}", post(participants::participant_post))
         .route("/insatser/{id}/mal", get(participants::goals))
         .route("/statistik", get(participants::statistics))
+        .route("/uppfoljning", get(participants::settings_view).post(participants::settings_save))
         .route("/tillganglighet", get(public::accessibility))
         .route("/static/{file}", get(public::asset))
 }
@@ -138,6 +139,7 @@ impl Layout {
                 nav.push(("/overenskommelse", "Överenskommelse"));
                 nav.push(("/att-satser", "Att-satser"));
                 nav.push(("/mall-overenskommelse", "Mall för överenskommelser"));
+                nav.push(("/uppfoljning", "Uppföljning"));
                 nav.push(("/granskningslogg", "Granskningslogg"));
             }
         }

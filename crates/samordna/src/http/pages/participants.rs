@@ -1026,3 +1026,130 @@ pub async fn due_for_home(state: &AppState, p: &Principal) -> Result<(Vec<DueLin
     let assigned = follow_up::assigned_interventions(&state.db, p).await?;
     Ok((lines, assigned))
 }
+
+pub struct ListForm {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub text: String,
+}
+
+#[derive(Template)]
+#[template(path = "follow_up_settings.html")]
+struct SettingsPage {
+    layout: Layout,
+    association_id: i64,
+    association_name: String,
+    threshold: String,
+    retention: String,
+    consent_version: String,
+    lists: Vec<ListForm>,
+    errors: FormErrors,
+}
+
+/// A code list as the form shows it: one "code; label" per line.
+fn list_text(codes: &[crate::domain::participant::Code]) -> String {
+    codes.iter().map(|c| format!("{}; {}", c.code, c.label)).collect::<Vec<_>>().join("\n")
+}
+
+async fn settings_page(
+    state: &AppState,
+    p: &Principal,
+    association_id: i64,
+    status: StatusCode,
+    shown: Option<(Fields, Vec<FieldError>)>,
+    notice: Option<&str>,
+) -> Result<Response, PageError> {
+    p.administer(association_id)?;
+    let association = super::pick_association(state, p, Some(association_id)).await?;
+    let (settings, _) = follow_up::association_settings(&state.db, p, association_id).await?;
+    let lists = follow_up::code_lists(&state.db, p, association_id).await?;
+    let (values, errors) = shown.unwrap_or((Fields(Vec::new()), Vec::new()));
+    let typed = |name: &str, saved: String| if values.0.is_empty() { saved } else { values.get(name) };
+    Ok(render(
+        status,
+        &SettingsPage {
+            layout: Layout::for_user("Uppföljning av deltagare", p, "/uppfoljning").with_notice(notice),
+            association_id,
+            association_name: association.name,
+            threshold: typed("suppression_threshold", settings.suppression_threshold.to_string()),
+            retention: typed("retention_months", settings.retention_months.to_string()),
+            consent_version: typed("consent_version", settings.consent_version.clone()),
+            lists: lists
+                .iter()
+                .map(|(l, codes)| ListForm {
+                    code: l.code(),
+                    label: l.label(),
+                    text: if values.0.is_empty() {
+                        list_text(codes)
+                    } else {
+                        values.get(&format!("list_{}", l.code()))
+                    },
+                })
+                .collect(),
+            errors: FormErrors::from_fields(&errors),
+        },
+    ))
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct AssociationQuery {
+    forbund: Option<i64>,
+    #[serde(rename = "meddelande")]
+    message: Option<String>,
+}
+
+/// The association's follow-up settings and code lists, for its administrators.
+pub async fn settings_view(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<AssociationQuery>,
+) -> Result<Response, PageError> {
+    let association = super::pick_association(&state, &p, q.forbund).await?;
+    settings_page(&state, &p, association.id, StatusCode::OK, None, q.message.as_deref()).await
+}
+
+pub async fn settings_save(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let f = Fields::parse(&body);
+    let mut errors = Vec::new();
+    let association_id: i64 = f.number("forbund", &mut errors).ok_or_else(PageError::not_found)?;
+    p.administer(association_id)?;
+    let threshold: Option<i32> = f.number("suppression_threshold", &mut errors);
+    let retention: Option<i32> = f.number("retention_months", &mut errors);
+    let mut lists = Vec::new();
+    for list in CodeList::ALL {
+        let name = format!("list_{}", list.code());
+        let mut codes = Vec::new();
+        for line in f.get(&name).lines().map(str::trim).filter(|l| !l.is_empty()) {
+            match line.split_once(';') {
+                Some((code, label)) => codes.push(crate::domain::participant::Code {
+                    code: code.trim().to_string(),
+                    label: label.trim().to_string(),
+                }),
+                None => errors.push(FieldError::new(name.clone(), "code_invalid")),
+            }
+        }
+        lists.push((list, codes));
+    }
+    if errors.is_empty() {
+        let (_, instruments) = follow_up::association_settings(&state.db, &p, association_id).await?;
+        let settings = follow_up::AssociationSettings {
+            suppression_threshold: threshold.unwrap_or_default(),
+            retention_months: retention.unwrap_or_default(),
+            consent_version: f.get("consent_version"),
+        };
+        match follow_up::save_association_settings(&state.db, &p, association_id, &settings, &instruments, &lists).await
+        {
+            Ok(()) => {
+                return Ok(Redirect::to(&format!("/uppfoljning?forbund={association_id}&meddelande=follow_up_saved"))
+                    .into_response());
+            }
+            Err(ServiceError::Invalid(e)) => errors = e,
+            Err(e) => return Err(e.into()),
+        }
+    }
+    settings_page(&state, &p, association_id, StatusCode::UNPROCESSABLE_ENTITY, Some((f, errors)), None).await
+}
