@@ -84,6 +84,10 @@ test("a case worker follows a participant with the keyboard alone", async ({ pag
   await page.goto("/insatser/1");
   await expect(page.getByRole("group", { name: "Tilldela insatsägarens deltagaransvariga" })).toBeVisible();
   await expectAccessible(page, "the intervention with its case workers");
+  await tabTo(page, 'a:has-text("Delar, triage, tidsgränser och mål")');
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Uppföljning av Jobbcentrum");
+  await expectAccessible(page, "the intervention's follow-up settings");
   await logout(page);
   await loginWithKeyboard(page, "handlaggare@example.org");
   await tabTo(page, 'nav a:has-text("Statistik")');

@@ -814,3 +814,50 @@ both! {
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
     }
 }
+
+both! {
+    async fn the_lead_sets_parts_triage_deadlines_and_goals_on_a_page(app) {
+        let (id, _, lead_api) = jobbcentrum(&app).await;
+        let lead = app.login("insatsansvarig.enkoping@example.org").await;
+        let (status, html) = lead.page(&format!("/insatser/{id}/uppfoljning")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("ung; Jobbcentrum-Ung; 30") && html.contains("gul; Kartläggning, Handlingsplan, Lotsning; 2"), "{html}");
+        let before: Value = json_ok(&lead_api, &format!("/api/v1/interventions/{id}/follow-up")).await;
+        assert_eq!(before["goals"].as_array().unwrap().len(), 5);
+        let form = |deadlines: &'static str| {
+            vec![
+                ("parts", "ung; Jobbcentrum-Ung; 30\nrehab; Jobbcentrum-Rehabilitering; 40"),
+                ("triage_list", "gron; Grön; Längre än två månader\ngul; Gul; Kortare än två månader\nrod; Röd; Behöver annat stöd"),
+                ("deadlines", deadlines),
+                ("last_intake_date", "2027-06-30"),
+                ("measurement_every_months", "3"),
+                ("remove_goal_3", "yes"),
+                ("new_level", "effect"),
+                ("new_text", "Hälften av de avslutade går till arbete eller studier."),
+                ("new_kind", "exit_outcome"),
+                ("new_outcome", "work_or_studies"),
+                ("new_target", "50"),
+            ]
+        };
+        // A deadline for a category that does not exist: refused, nothing saved.
+        let r = lead.post(&format!("/insatser/{id}/uppfoljning"), &form("bla; Kartläggning; 2")).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("triagekategori som inte finns"));
+        let same: Value = json_ok(&lead_api, &format!("/api/v1/interventions/{id}/follow-up")).await;
+        assert_eq!(same, before);
+        let r = lead.post(&format!("/insatser/{id}/uppfoljning"), &form("gron; Kartläggning, Handlingsplan; 2\nrod; Lotsning; 1")).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let after: Value = json_ok(&lead_api, &format!("/api/v1/interventions/{id}/follow-up")).await;
+        assert_eq!(after["settings"]["triage"].as_array().unwrap().len(), 3);
+        assert_eq!(after["settings"]["deadlines"][1], json!({"triage": "rod", "steps": ["referral"], "within_months": 1}));
+        let goals = after["goals"].as_array().unwrap();
+        assert_eq!(goals.len(), 5, "one removed, one added");
+        assert!(!goals.iter().any(|g| g["text"] == "Ungdomscoachen träffar 30 personer per år."));
+        assert_eq!(goals[4]["rule"], json!({"kind": "exit_outcome", "outcome": "work_or_studies"}));
+        assert_eq!(goals[4]["target_percent"], 50);
+        // A partner's insatsansvarig reads the goals but does not change them.
+        let partner = app.login("insatsansvarig.af@example.org").await;
+        assert_eq!(partner.get(&format!("/insatser/{id}/uppfoljning")).await.status(), StatusCode::FORBIDDEN);
+        assert_eq!(partner.get(&format!("/insatser/{id}/mal")).await.status(), StatusCode::OK);
+    }
+}

@@ -82,6 +82,7 @@ pub fn router(max_attachment_bytes: usize) -> Router<AppState> {
         .route("/insatser/{id}/deltagare/{pid}/registerutdrag.pdf", get(participants::extract_pdf))
         .route("/insatser/{id}/deltagare/{pid}/{action}", post(participants::participant_post))
         .route("/insatser/{id}/mal", get(participants::goals))
+        .route("/insatser/{id}/uppfoljning", get(participants::follow_up_view).post(participants::follow_up_save))
         .route("/statistik", get(participants::statistics))
         .route("/uppfoljning", get(participants::settings_view).post(participants::settings_save))
         .route("/tillganglighet", get(public::accessibility))

@@ -1153,3 +1153,250 @@ pub async fn settings_save(
     }
     settings_page(&state, &p, association_id, StatusCode::UNPROCESSABLE_ENTITY, Some((f, errors)), None).await
 }
+
+pub struct GoalShown {
+    pub index: usize,
+    pub level: &'static str,
+    pub text: String,
+    pub rule: String,
+}
+
+#[derive(Template)]
+#[template(path = "intervention_follow_up.html")]
+struct FollowUpPage {
+    layout: Layout,
+    id: i64,
+    name: String,
+    parts: String,
+    triage: String,
+    deadlines: String,
+    last_intake_date: String,
+    measurement_every_months: String,
+    goals: Vec<GoalShown>,
+    part_choices: Vec<Choice>,
+    triage_choices: Vec<Choice>,
+    values: Fields,
+    errors: FormErrors,
+}
+
+fn rule_text(rule: &GoalRule, settings: &crate::domain::participant::FollowUpSettings) -> String {
+    match rule {
+        GoalRule::StepsWithin { triage, steps, within_months } => {
+            let steps: Vec<&str> = steps.iter().map(|s| s.label()).collect();
+            let group = triage.as_deref().map(|t| format!(" för {}", settings.triage_label(t))).unwrap_or_default();
+            format!("{} inom {within_months} månader från första besöket{group}", steps.join(", "))
+        }
+        GoalRule::ExitOutcome { outcome } => match outcome {
+            crate::domain::follow_up::ExitOutcome::AnchoredPlan => {
+                "Andel avslutade med förankrad fortsatt planering".into()
+            }
+            crate::domain::follow_up::ExitOutcome::WorkOrStudies => "Andel avslutade till arbete eller studier".into(),
+        },
+        GoalRule::Volume { planned_per_year } => format!("Nya deltagare mot planerade {planned_per_year} per år"),
+    }
+}
+
+/// A step named by its code or its Swedish label.
+fn step_named(text: &str) -> Option<StepKind> {
+    let t = text.trim().to_lowercase();
+    StepKind::ALL.into_iter().find(|s| s.code() == t || s.label().to_lowercase() == t)
+}
+
+async fn follow_up_page(
+    state: &AppState,
+    p: &Principal,
+    id: i64,
+    status: StatusCode,
+    shown: Option<(Fields, Vec<FieldError>)>,
+    notice: Option<&str>,
+) -> Result<Response, PageError> {
+    let v = follow_up::get(&state.db, p, id).await?;
+    if !v.may_configure {
+        return Err(ServiceError::Denied("not_intervention_staff").into());
+    }
+    let s = &v.settings;
+    let (values, errors) = shown.unwrap_or((Fields(Vec::new()), Vec::new()));
+    let typed = |name: &str, saved: String| if values.0.is_empty() { saved } else { values.get(name) };
+    let parts = s
+        .parts
+        .iter()
+        .map(|x| format!("{}; {}; {}", x.code, x.label, x.planned_per_year.map(|n| n.to_string()).unwrap_or_default()))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let triage =
+        s.triage.iter().map(|x| format!("{}; {}; {}", x.code, x.label, x.description)).collect::<Vec<_>>().join("\n");
+    let deadlines = s
+        .deadlines
+        .iter()
+        .map(|d| {
+            let steps: Vec<&str> = d.steps.iter().map(|x| x.label()).collect();
+            format!("{}; {}; {}", d.triage, steps.join(", "), d.within_months)
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    Ok(render(
+        status,
+        &FollowUpPage {
+            layout: Layout::for_user(format!("Uppföljning av {}", v.row.name), p, "/insatser").with_notice(notice),
+            id,
+            name: v.row.name.clone(),
+            parts: typed("parts", parts),
+            triage: typed("triage_list", triage),
+            deadlines: typed("deadlines", deadlines),
+            last_intake_date: typed("last_intake_date", s.last_intake_date.map(|d| d.to_string()).unwrap_or_default()),
+            measurement_every_months: typed("measurement_every_months", s.measurement_every_months.to_string()),
+            goals: v
+                .goals
+                .iter()
+                .enumerate()
+                .map(|(index, g)| GoalShown {
+                    index,
+                    level: g.level.label(),
+                    text: g.text.clone(),
+                    rule: rule_text(&g.rule, s),
+                })
+                .collect(),
+            part_choices: s.parts.iter().map(|x| Choice { value: x.code.clone(), label: x.label.clone() }).collect(),
+            triage_choices: s.triage.iter().map(|x| Choice { value: x.code.clone(), label: x.label.clone() }).collect(),
+            values,
+            errors: FormErrors::from_fields(&errors),
+        },
+    ))
+}
+
+pub async fn follow_up_view(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<i64>,
+    Query(q): Query<super::NoticeQuery>,
+) -> Result<Response, PageError> {
+    follow_up_page(&state, &p, id, StatusCode::OK, None, q.message.as_deref()).await
+}
+
+/// Saves the intervention's parts, triage, deadlines and intake, removes the goals ticked for
+/// removal and adds the new goal when one is written.
+pub async fn follow_up_save(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    use crate::domain::follow_up::{ExitOutcome, Goal, GoalLevel};
+    use crate::domain::participant::{DeadlineRule, FollowUpSettings, Part, Triage};
+    let f = Fields::parse(&body);
+    let current = follow_up::get(&state.db, &p, id).await?;
+    let mut errors = Vec::new();
+    let lines = |name: &str| -> Vec<Vec<String>> {
+        f.get(name)
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(|l| l.split(';').map(|x| x.trim().to_string()).collect())
+            .collect()
+    };
+    let mut parts = Vec::new();
+    for l in lines("parts") {
+        let planned = l.get(2).filter(|x| !x.is_empty()).map(|x| x.parse::<u32>());
+        match (l.first(), l.get(1), planned) {
+            (Some(code), Some(label), None) => {
+                parts.push(Part { code: code.clone(), label: label.clone(), planned_per_year: None })
+            }
+            (Some(code), Some(label), Some(Ok(n))) => {
+                parts.push(Part { code: code.clone(), label: label.clone(), planned_per_year: Some(n) })
+            }
+            _ => errors.push(FieldError::new("parts", "part_invalid")),
+        }
+    }
+    let mut triage = Vec::new();
+    for l in lines("triage_list") {
+        match (l.first(), l.get(1)) {
+            (Some(code), Some(label)) => triage.push(Triage {
+                code: code.clone(),
+                label: label.clone(),
+                description: l.get(2).cloned().unwrap_or_default(),
+            }),
+            _ => errors.push(FieldError::new("triage_list", "triage_invalid")),
+        }
+    }
+    let mut deadlines = Vec::new();
+    for l in lines("deadlines") {
+        let steps: Option<Vec<StepKind>> =
+            l.get(1).and_then(|s| s.split(',').map(step_named).collect::<Option<Vec<_>>>());
+        match (l.first(), steps, l.get(2).and_then(|m| m.parse::<u32>().ok())) {
+            (Some(t), Some(steps), Some(months)) => {
+                deadlines.push(DeadlineRule { triage: t.clone(), steps, within_months: months })
+            }
+            _ => errors.push(FieldError::new("deadlines", "deadline_invalid")),
+        }
+    }
+    let settings = FollowUpSettings {
+        parts,
+        triage,
+        deadlines,
+        last_intake_date: f.date("last_intake_date", &mut errors),
+        measurement_every_months: f.number("measurement_every_months", &mut errors).unwrap_or(0),
+    };
+    let mut goals: Vec<Goal> = current
+        .goals
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| f.get(&format!("remove_goal_{i}")) != "yes")
+        .map(|(_, g)| g.clone())
+        .collect();
+    if !f.get("new_text").is_empty() {
+        let rule = match f.get("new_kind").as_str() {
+            "steps_within" => Some(GoalRule::StepsWithin {
+                triage: f.opt("new_triage"),
+                steps: f.all("new_steps").iter().filter_map(|s| step_named(s)).collect(),
+                within_months: f.number("new_months", &mut errors).unwrap_or(0),
+            }),
+            "exit_outcome" => Some(GoalRule::ExitOutcome {
+                outcome: if f.get("new_outcome") == "work_or_studies" {
+                    ExitOutcome::WorkOrStudies
+                } else {
+                    ExitOutcome::AnchoredPlan
+                },
+            }),
+            "volume" => Some(GoalRule::Volume { planned_per_year: f.number("new_planned", &mut errors).unwrap_or(0) }),
+            _ => {
+                errors.push(FieldError::new("new_kind", "goal_rule_invalid"));
+                None
+            }
+        };
+        if let Some(rule) = rule {
+            goals.push(Goal {
+                level: if f.get("new_level") == "effect" { GoalLevel::Effect } else { GoalLevel::Intervention },
+                text: f.get("new_text"),
+                part: f.opt("new_part"),
+                rule,
+                target_percent: f.number("new_target", &mut errors),
+            });
+        }
+    }
+    if errors.is_empty() {
+        match follow_up::save(&state.db, &p, id, &settings, &goals).await {
+            Ok(()) => {
+                return Ok(
+                    Redirect::to(&format!("/insatser/{id}/uppfoljning?meddelande=follow_up_saved")).into_response()
+                )
+            }
+            Err(ServiceError::Invalid(e)) => {
+                errors = e
+                    .into_iter()
+                    .map(|x| {
+                        let field = match x.code {
+                            c if c.starts_with("triage") => "triage_list",
+                            c if c.starts_with("part") => "parts",
+                            c if c.starts_with("deadline") => "deadlines",
+                            c if c.starts_with("measurement") => "measurement_every_months",
+                            _ => "new_text",
+                        };
+                        FieldError::new(field, x.code)
+                    })
+                    .collect()
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    follow_up_page(&state, &p, id, StatusCode::UNPROCESSABLE_ENTITY, Some((f, errors)), None).await
+}
