@@ -381,7 +381,8 @@ pub(crate) async fn store_registration(
     let mut income = r.income_before.clone();
     income.sort();
     income.dedup();
-    let id = store::insert(
+    // The check above answers the usual case; the unique index answers two registrations at once.
+    let inserted = store::insert(
         tx,
         cf,
         &NewParticipation {
@@ -410,8 +411,11 @@ pub(crate) async fn store_registration(
             at: time::now(),
         },
     )
-    .await?;
-    Ok(id)
+    .await;
+    match inserted {
+        Err(e) if e.is_unique_violation() => Err(ServiceError::Conflict("participant_already_open")),
+        other => Ok(other?),
+    }
 }
 
 /// Registers a participant in the intervention.
