@@ -137,6 +137,7 @@ async fn seed_participants(db: &Db, total: i64) -> anyhow::Result<()> {
         let mut income = Vec::new();
         let mut measurements = Vec::new();
         let mut scores = Vec::new();
+        let mut progress = Vec::new();
         for k in 0..per_association {
             id += 1;
             let intervention = first_intervention + k % INTERVENTIONS_PER_ASSOCIATION;
@@ -193,6 +194,14 @@ async fn seed_participants(db: &Db, total: i64) -> anyhow::Result<()> {
                 ));
             }
             if k % 10 == 0 && exited {
+                let (first, last) = (3 + k % 3, 5 + k % 4);
+                for d in ["health", "daily_structure", "motivation", "social_contacts", "work_ability"] {
+                    progress.push(format!(
+                        "({id}, {a}, {intervention}, 'self_rating', '{d}', '{}', {first}, '{}', {last}, 2)",
+                        date(enrolled),
+                        date(enrolled + 60)
+                    ));
+                }
                 for (occasion, days, score) in [("start", enrolled, 3 + k % 3), ("exit", enrolled + 60, 5 + k % 4)] {
                     measurement += 1;
                     measurements.push(format!(

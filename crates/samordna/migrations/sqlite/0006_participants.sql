@@ -132,7 +132,7 @@ CREATE TABLE measurements (
 );
 CREATE INDEX measurements_participation ON measurements (participation_id, measured_on);
 
--- One score per dimension, with what progress is computed from repeated beside it.
+-- One score per dimension.
 CREATE TABLE measurement_scores (
     measurement_id INTEGER NOT NULL REFERENCES measurements(id),
     participation_id INTEGER NOT NULL REFERENCES participations(id),
@@ -142,4 +142,22 @@ CREATE TABLE measurement_scores (
     score INTEGER NOT NULL,
     PRIMARY KEY (measurement_id, dimension)
 );
-CREATE INDEX measurement_scores_progress ON measurement_scores (participation_id, instrument, dimension, measured_on);
+CREATE INDEX measurement_scores_participation ON measurement_scores (participation_id, measured_on);
+
+-- The first and the latest score per participation and dimension, kept up to date as scores are
+-- added, so that progress is one aggregate over the scope's rows.
+CREATE TABLE participation_progress (
+    participation_id INTEGER NOT NULL REFERENCES participations(id),
+    association_id INTEGER NOT NULL,
+    intervention_id INTEGER NOT NULL,
+    instrument TEXT NOT NULL,
+    dimension TEXT NOT NULL,
+    first_on TEXT NOT NULL,
+    first_score INTEGER NOT NULL,
+    last_on TEXT NOT NULL,
+    last_score INTEGER NOT NULL,
+    measurements INTEGER NOT NULL,
+    PRIMARY KEY (participation_id, instrument, dimension)
+);
+CREATE INDEX participation_progress_association ON participation_progress (association_id);
+CREATE INDEX participation_progress_intervention ON participation_progress (intervention_id);

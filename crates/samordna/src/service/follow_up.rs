@@ -78,6 +78,18 @@ pub(crate) async fn settings_in(tx: &mut Tx, intervention_id: i64) -> ServiceRes
     })
 }
 
+/// The settings of several interventions at once (the defaults where none are saved).
+pub(crate) async fn settings_of_many(tx: &mut Tx, ids: &[i64]) -> ServiceResult<Vec<(i64, FollowUpSettings)>> {
+    let saved = store::follow_up_many(tx, ids).await?;
+    Ok(ids
+        .iter()
+        .map(|id| {
+            let s = saved.iter().find(|(i, _)| i == id).and_then(|(_, s)| serde_json::from_str(s).ok());
+            (*id, s.unwrap_or_default())
+        })
+        .collect())
+}
+
 /// What the caller may do with an intervention's follow-up.
 struct Standing {
     row: InterventionRow,

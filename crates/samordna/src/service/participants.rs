@@ -437,6 +437,21 @@ pub async fn register(
     Ok(id)
 }
 
+/// Writes the audit event of a read in its own short transaction.
+async fn read_logged(
+    db: &Db,
+    p: &Principal,
+    cf: &CaseFile,
+    action: Action,
+    participation: Option<i64>,
+    details: serde_json::Value,
+) -> ServiceResult<()> {
+    let mut tx = db.write().await?;
+    audit(&mut tx, p, cf, action, participation, details).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 pub(crate) async fn audit(
     tx: &mut Tx,
     p: &Principal,
@@ -508,10 +523,11 @@ pub async fn get(
 ) -> ServiceResult<ParticipantView> {
     let action = if reveal { Action::ParticipantReveal } else { Action::ParticipantRead };
     let (cf, _) = open(db, p, intervention_id, action).await?;
-    let mut tx = db.write().await?;
+    let mut tx = db.read().await?;
     let view = load_view(&mut tx, &cf, key, id, reveal).await?;
-    audit(&mut tx, p, &cf, action, Some(id), json!({})).await?;
     tx.commit().await?;
+    // The read is logged before anything is shown; a short write keeps readers from queueing.
+    read_logged(db, p, &cf, action, Some(id), json!({})).await?;
     Ok(view)
 }
 
@@ -577,11 +593,11 @@ pub async fn list(
     page: Page,
 ) -> ServiceResult<(Vec<ListItem>, i64)> {
     let (cf, _) = open(db, p, intervention_id, Action::ParticipantList).await?;
-    let mut tx = db.write().await?;
+    let mut tx = db.read().await?;
     let (rows, total) = store::list(&mut tx, &cf, open_only, page).await?;
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    audit(&mut tx, p, &cf, Action::ParticipantList, None, json!({ "participations": ids })).await?;
     tx.commit().await?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
+    read_logged(db, p, &cf, Action::ParticipantList, None, json!({ "participations": ids })).await?;
     let items = rows
         .into_iter()
         .map(|row| {
@@ -871,7 +887,7 @@ pub async fn export(
     id: i64,
 ) -> ServiceResult<RegisterExtract> {
     let (cf, row) = open(db, p, intervention_id, Action::ParticipantExport).await?;
-    let mut tx = db.write().await?;
+    let mut tx = db.read().await?;
     let first = load_view(&mut tx, &cf, key, id, true).await?;
     let mut participations = Vec::new();
     let mut elsewhere = Vec::new();
@@ -891,8 +907,8 @@ pub async fn export(
         }
     }
     participations.insert(0, (row.name.clone(), first));
-    audit(&mut tx, p, &cf, Action::ParticipantExport, Some(id), json!({ "participations": exported })).await?;
     tx.commit().await?;
+    read_logged(db, p, &cf, Action::ParticipantExport, Some(id), json!({ "participations": exported })).await?;
     Ok(RegisterExtract {
         owner_name: row.owner_name,
         made_at: time::format_local(time::now()),
@@ -942,20 +958,32 @@ pub struct DueItem {
     pub overdue: bool,
 }
 
-/// What is due within `days` or overdue for the caller's open participants, earliest first.
-pub async fn due(db: &Db, p: &Principal, key: &PersonalKey, days: i64) -> ServiceResult<Vec<DueItem>> {
-    let Some(load) = case_load(p) else { return Ok(Vec::new()) };
+/// The most urgent steps and measurements of the caller's open participants: what is overdue or
+/// due within `days`, earliest first, at most `limit` of them, with how many there are in all;
+/// those of one intervention when it is given.
+pub async fn due(
+    db: &Db,
+    p: &Principal,
+    key: &PersonalKey,
+    intervention: Option<i64>,
+    days: i64,
+    limit: usize,
+) -> ServiceResult<(Vec<DueItem>, usize)> {
+    let Some(load) = case_load(p) else { return Ok((Vec::new(), 0)) };
     let today = time::today();
     let horizon = today + chrono::Duration::days(days);
-    let mut tx = db.write().await?;
-    let rows = store::open_for_case_load(&mut tx, &load).await?;
-    let mut settings: Vec<(i64, FollowUpSettings)> = Vec::new();
-    let mut items = Vec::new();
+    let mut tx = db.read().await?;
+    let mut rows = store::open_for_case_load(&mut tx, &load).await?;
+    rows.retain(|r| intervention.is_none_or(|i| r.intervention_id == i));
+    let mut ids: Vec<i64> = rows.iter().map(|r| r.intervention_id).collect();
+    ids.dedup();
+    let settings = follow_up::settings_of_many(&mut tx, &ids).await?;
+    tx.commit().await?;
+    let mut items: Vec<(&store::OpenRow, String, NaiveDate)> = Vec::new();
     for r in &rows {
-        if !settings.iter().any(|(i, _)| *i == r.intervention_id) {
-            settings.push((r.intervention_id, follow_up::settings_in(&mut tx, r.intervention_id).await?.0));
-        }
-        let s = &settings.iter().find(|(i, _)| *i == r.intervention_id).expect("loaded").1;
+        let s = settings.iter().find(|(i, _)| *i == r.intervention_id).map(|x| &x.1);
+        let default = FollowUpSettings::default();
+        let s = s.unwrap_or(&default);
         let mut push = |what: String, due: NaiveDate| {
             if due <= horizon {
                 items.push((r, what, due));
@@ -977,8 +1005,12 @@ pub async fn due(db: &Db, p: &Principal, key: &PersonalKey, days: i64) -> Servic
         let since = r.last_measured_on.unwrap_or(r.enrolled_on);
         push("Progressionsmätning".into(), crate::domain::participant::add_months(since, s.measurement_every_months));
     }
+    items.sort_by_key(|(r, _, due)| (*due, r.id));
+    let total = items.len();
+    // Only what is shown is opened, and logged as read.
     let out: Vec<DueItem> = items
         .into_iter()
+        .take(limit)
         .map(|(r, what, due)| DueItem {
             participation_id: r.id,
             intervention_id: r.intervention_id,
@@ -994,17 +1026,18 @@ pub async fn due(db: &Db, p: &Principal, key: &PersonalKey, days: i64) -> Servic
         })
         .collect();
     if !out.is_empty() {
-        let ids: Vec<i64> = out.iter().map(|i| i.participation_id).collect();
+        let mut ids: Vec<i64> = out.iter().map(|i| i.participation_id).collect();
+        ids.sort();
+        ids.dedup();
+        let mut tx = db.write().await?;
         Event::new(&Actor::of(p, None), Action::ParticipantList)
             .object("user", p.user_id)
             .details(json!({ "due": ids }))
             .write(&mut tx)
             .await?;
+        tx.commit().await?;
     }
-    tx.commit().await?;
-    let mut out = out;
-    out.sort_by_key(|i| (i.due, i.participation_id));
-    Ok(out)
+    Ok((out, total))
 }
 
 /// Removes personal data from participations that ended longer ago than each association's

@@ -55,6 +55,19 @@ pub async fn follow_up(tx: &mut Tx, intervention_id: i64) -> Result<Option<(Stri
         .bind(intervention_id).fetch_optional(&mut **c).await)?)
 }
 
+/// The saved settings of the given interventions (ids are numbers from the database).
+pub async fn follow_up_many(tx: &mut Tx, ids: &[i64]) -> Result<Vec<(i64, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    let sql = format!(
+        "SELECT intervention_id, settings FROM intervention_follow_up WHERE intervention_id IN ({})",
+        list.join(", ")
+    );
+    Ok(on_backend!(tx, c => sqlx::query_as(&sql).fetch_all(&mut **c).await)?)
+}
+
 pub async fn save_follow_up(
     tx: &mut Tx,
     intervention_id: i64,
@@ -396,6 +409,22 @@ pub async fn add_measurement(tx: &mut Tx, cf: &CaseFile, id: i64, m: &NewMeasure
              VALUES ($1, $2, $3, $4, $5, $6)")
             .bind(m).bind(id).bind(instrument.0).bind(dimension).bind(on).bind(*score).execute(&mut **c).await
             .map(|r| r.rows_affected()))?;
+        // An earlier date replaces the first score, a date as late or later the latest one.
+        on_backend!(tx, c => sqlx::query(
+            "INSERT INTO participation_progress (participation_id, association_id, intervention_id, instrument, dimension,
+                 first_on, first_score, last_on, last_score, measurements) VALUES ($1, $2, $3, $4, $5, $6, $7, $6, $7, 1)
+             ON CONFLICT (participation_id, instrument, dimension) DO UPDATE SET
+                 first_score = CASE WHEN excluded.first_on < participation_progress.first_on
+                     THEN excluded.first_score ELSE participation_progress.first_score END,
+                 first_on = CASE WHEN excluded.first_on < participation_progress.first_on
+                     THEN excluded.first_on ELSE participation_progress.first_on END,
+                 last_score = CASE WHEN excluded.last_on >= participation_progress.last_on
+                     THEN excluded.last_score ELSE participation_progress.last_score END,
+                 last_on = CASE WHEN excluded.last_on >= participation_progress.last_on
+                     THEN excluded.last_on ELSE participation_progress.last_on END,
+                 measurements = participation_progress.measurements + 1")
+            .bind(id).bind(cf.association_id()).bind(cf.intervention_id()).bind(instrument.0).bind(dimension).bind(on)
+            .bind(*score).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     }
     Ok(m)
 }
@@ -704,19 +733,16 @@ pub struct ProgressRow {
 }
 
 pub async fn progress(tx: &mut Tx, scope: Scope, from: NaiveDate, to: NaiveDate) -> Result<Vec<ProgressRow>> {
-    let (column, id) = scope.column();
+    let (scope_column, id) = match scope {
+        Scope::Intervention(id) => ("x.intervention_id", id),
+        Scope::Association(id) => ("x.association_id", id),
+    };
     let sql = format!(
-        "SELECT instrument, dimension, COUNT(*) AS measured, SUM(last_score - first_score) AS change_sum,
-             SUM(CASE WHEN last_score > first_score THEN 1 ELSE 0 END) AS improved
-         FROM (SELECT s.instrument, s.dimension,
-                   FIRST_VALUE(s.score) OVER w AS first_score, LAST_VALUE(s.score) OVER w AS last_score,
-                   ROW_NUMBER() OVER w AS rn, COUNT(*) OVER w AS n
-               FROM measurement_scores s JOIN participations p ON p.id = s.participation_id
-               WHERE {column} = $1 AND {IN_PERIOD}
-               WINDOW w AS (PARTITION BY s.participation_id, s.instrument, s.dimension
-                            ORDER BY s.measured_on, s.measurement_id
-                            ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) x
-         WHERE rn = 1 AND n >= 2 GROUP BY instrument, dimension ORDER BY instrument, dimension"
+        "SELECT x.instrument, x.dimension, COUNT(*) AS measured, SUM(x.last_score - x.first_score) AS change_sum,
+             SUM(CASE WHEN x.last_score > x.first_score THEN 1 ELSE 0 END) AS improved
+         FROM participation_progress x JOIN participations p ON p.id = x.participation_id
+         WHERE {scope_column} = $1 AND x.measurements >= 2 AND {IN_PERIOD}
+         GROUP BY x.instrument, x.dimension ORDER BY x.instrument, x.dimension"
     );
     Ok(on_backend!(tx, c => sqlx::query_as(&sql).bind(id).bind(from).bind(to).fetch_all(&mut **c).await)?)
 }

@@ -325,6 +325,24 @@ both! {
         let half: Value = json_ok(&worker, &format!("/api/v1/interventions/{id}/goals?from=2025-01-01&to=2025-06-30")).await;
         assert_eq!(figure(&half["goals"][0], "all"), (1, 2, 0));
         assert_eq!(figure(&half["goals"][3], "all"), (4, 15, 0));
+        // What is due: G's kartläggning and handlingsplan (15 March 2025) and measurement (15 April),
+        // E's handlingsplan (1 January 2026) and measurement (1 February 2026); all overdue.
+        let due: Value = json_ok(&worker, "/api/v1/me/due").await;
+        assert_eq!(due["total"], 5);
+        let whats: Vec<(String, String)> = due["items"].as_array().unwrap().iter()
+            .map(|i| (i["what"].as_str().unwrap().to_string(), i["due_on"].as_str().unwrap().to_string())).collect();
+        assert_eq!(whats, [
+            ("Kartläggning".to_string(), "2025-03-15".to_string()),
+            ("Handlingsplan".into(), "2025-03-15".into()),
+            ("Progressionsmätning".into(), "2025-04-15".into()),
+            ("Handlingsplan".into(), "2026-01-01".into()),
+            ("Progressionsmätning".into(), "2026-02-01".into()),
+        ]);
+        assert!(due["items"].as_array().unwrap().iter().all(|i| i["overdue"] == true));
+        let two: Value = json_ok(&worker, "/api/v1/me/due?limit=2").await;
+        assert_eq!((two["items"].as_array().unwrap().len(), two["total"].clone()), (2, json!(5)));
+        let (_, home) = app.login("deltagaransvarig.enkoping@example.org").await.page("/").await;
+        assert!(home.contains("Deltagare 19750505") && home.contains("Försenad"), "{home}");
         // The lead sees the goals too (counts, no persons).
         assert_eq!(lead.get(&format!("/api/v1/interventions/{id}/goals?{period}")).await.status(), StatusCode::OK);
 

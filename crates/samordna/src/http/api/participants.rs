@@ -779,12 +779,31 @@ pub struct DueItemDto {
     pub overdue: bool,
 }
 
-/// What is due within two weeks or overdue for the caller's participants.
-#[utoipa::path(get, path = "/api/v1/me/due", tag = "participants", responses((status = 200, body = [DueItemDto])))]
-pub async fn due(State(state): State<AppState>, ApiUser(p): ApiUser) -> Result<Json<Vec<DueItemDto>>, ApiError> {
-    let items = service::due(&state.db, &p, &state.config.participant_key, 14).await?;
-    Ok(Json(
-        items
+#[derive(Serialize, ToSchema)]
+pub struct DueList {
+    /// The most urgent first, at most `limit` (default 50, at most 200).
+    pub items: Vec<DueItemDto>,
+    /// How many are overdue or due within two weeks in all.
+    pub total: usize,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct DueQuery {
+    pub limit: Option<usize>,
+}
+
+/// What is due within two weeks or overdue for the caller's participants, the most urgent first.
+#[utoipa::path(get, path = "/api/v1/me/due", tag = "participants", params(DueQuery), responses((status = 200, body = DueList)))]
+pub async fn due(
+    State(state): State<AppState>,
+    ApiUser(p): ApiUser,
+    Query(q): Query<DueQuery>,
+) -> Result<Json<DueList>, ApiError> {
+    let limit = q.limit.unwrap_or(50).clamp(1, 200);
+    let (items, total) = service::due(&state.db, &p, &state.config.participant_key, None, 14, limit).await?;
+    Ok(Json(DueList {
+        total,
+        items: items
             .into_iter()
             .map(|i| DueItemDto {
                 participation_id: i.participation_id,
@@ -795,5 +814,5 @@ pub async fn due(State(state): State<AppState>, ApiUser(p): ApiUser) -> Result<J
                 overdue: i.overdue,
             })
             .collect(),
-    ))
+    }))
 }

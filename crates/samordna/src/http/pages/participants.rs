@@ -154,6 +154,9 @@ impl Retry {
     }
 }
 
+/// How many due steps a page lists, the most urgent first.
+pub const DUE_SHOWN: usize = 50;
+
 pub struct ListLine {
     pub id: i64,
     pub who: String,
@@ -184,6 +187,7 @@ struct RegisterPage {
     total: i64,
     show_all: bool,
     due: Vec<DueLine>,
+    due_total: usize,
     open: Vec<Choice>,
     lists: Lists,
     values: Fields,
@@ -222,12 +226,8 @@ async fn register_page(
     let (items, total) = service::list(&state.db, p, key, id, !show_all, Page::new(Some(200), None)).await?;
     let v = follow_up::get(&state.db, p, id).await?;
     let lists = lists(state, p, id, v.row.association_id).await?;
-    let due = service::due(&state.db, p, key, 14)
-        .await?
-        .into_iter()
-        .filter(|d| d.intervention_id == id)
-        .map(|d| due_line(d, &items))
-        .collect();
+    let (due, due_total) = service::due(&state.db, p, key, Some(id), 14, DUE_SHOWN).await?;
+    let due = due.into_iter().map(|d| due_line(d, &items)).collect();
     let open = items
         .iter()
         .filter(|i| i.row.exited_on.is_none())
@@ -259,6 +259,7 @@ async fn register_page(
             total,
             show_all,
             due,
+            due_total,
             open,
             lists,
             values,
@@ -1020,11 +1021,14 @@ pub async fn assign(
 }
 
 /// The start page's list of what is due for a case worker.
-pub async fn due_for_home(state: &AppState, p: &Principal) -> Result<(Vec<DueLine>, Vec<(i64, String)>), PageError> {
-    let items = service::due(&state.db, p, &state.config.participant_key, 14).await?;
+pub async fn due_for_home(
+    state: &AppState,
+    p: &Principal,
+) -> Result<(Vec<DueLine>, usize, Vec<(i64, String)>), PageError> {
+    let (items, total) = service::due(&state.db, p, &state.config.participant_key, None, 14, DUE_SHOWN).await?;
     let lines = items.into_iter().map(|d| due_line(d, &[])).collect();
     let assigned = follow_up::assigned_interventions(&state.db, p).await?;
-    Ok((lines, assigned))
+    Ok((lines, total, assigned))
 }
 
 pub struct ListForm {

@@ -25,6 +25,7 @@ struct HomePage {
     shortcuts: Vec<Shortcut>,
     /// For case workers: what is due for their participants, and their interventions.
     due: Vec<super::participants::DueLine>,
+    due_total: usize,
     assigned: Vec<(i64, String)>,
 }
 
@@ -33,7 +34,7 @@ pub async fn home(
     PageUser(p): PageUser,
     Query(q): Query<NoticeQuery>,
 ) -> Result<Response, PageError> {
-    let (due, assigned) = super::participants::due_for_home(&state, &p).await?;
+    let (due, due_total, assigned) = super::participants::due_for_home(&state, &p).await?;
     let mut shortcuts = vec![Shortcut {
         href: "/medlemmar",
         label: "Medlemmar",
@@ -57,6 +58,7 @@ pub async fn home(
         roles: p.grants.iter().map(describe_grant).collect(),
         shortcuts,
         due,
+        due_total,
         assigned,
     };
     Ok(render(StatusCode::OK, &page))
