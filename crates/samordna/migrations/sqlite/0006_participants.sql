@@ -92,7 +92,11 @@ CREATE TABLE participations (
     CHECK (exited_on IS NULL OR exited_on >= enrolled_on)
 );
 CREATE INDEX participations_intervention ON participations (intervention_id, enrolled_on);
-CREATE INDEX participations_association ON participations (association_id, enrolled_on);
+-- The association's figures read only this index: every column the counts need is in it.
+CREATE INDEX participations_association ON participations (association_id, enrolled_on, exited_on, voided, sex,
+    birth_year, start_year, home_member_id, occupation_after, intervention_id);
+-- A case worker's open participants.
+CREATE INDEX participations_open ON participations (intervention_id) WHERE exited_on IS NULL;
 CREATE INDEX participations_association_exit ON participations (association_id, exited_on);
 CREATE INDEX participations_person ON participations (owner_member_id, person_index);
 -- One open participation per person and intervention.
