@@ -428,7 +428,7 @@ pub async fn load_follow_up(db: &Db, key: &super::personal_key::PersonalKey) -> 
             };
             register::add_step(db, &worker, id, pid, &s).await?;
         }
-        let scores = |base: i32| -> Vec<(String, i32)> {
+        let scores = |base: i32| -> std::collections::BTreeMap<String, i32> {
             ["health", "daily_structure", "motivation", "social_contacts", "work_ability"]
                 .iter()
                 .map(|d| (d.to_string(), base.clamp(1, 10)))

@@ -4,6 +4,8 @@
 //! and only through [`open`], which every function here goes through and which the storage
 //! functions demand proof of.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -105,16 +107,22 @@ pub fn holds_case_worker(p: &Principal, row: &InterventionRow) -> bool {
     })
 }
 
-/// What a registration asks for. Everything optional is checked against the mode.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// A registration: identified (with consent and personnummer) or anonymous (sex and start only;
+/// forced for protected identity). Everything optional is checked against the mode. The API
+/// takes it as it stands; the page and the import fill it from their fields.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct Registration {
+    #[serde(default)]
     pub identified: bool,
+    #[serde(default)]
     pub protected_identity: bool,
     pub personal_number: Option<String>,
     pub name: Option<String>,
     pub consent_date: Option<NaiveDate>,
     pub consent_scope: Option<String>,
+    /// The consent text's version; the association's current one when left out.
     pub consent_version: Option<String>,
+    /// female or male; taken from the personnummer when left out.
     pub sex: Option<String>,
     pub enrolled_on: Option<NaiveDate>,
     pub home_member_id: Option<i64>,
@@ -123,6 +131,7 @@ pub struct Registration {
     pub support_time: Option<String>,
     #[serde(default)]
     pub income_before: Vec<String>,
+    /// Work or studies before, in percent of 40 hours a week.
     pub extent_percent: Option<i32>,
     pub part: Option<String>,
     pub remitted_by_member_id: Option<i64>,
@@ -608,8 +617,10 @@ pub async fn list(
     Ok((items, total))
 }
 
-/// A step of the path with what it records.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// A step of the path: first_visit (with triage), assessment (kartläggning), action_plan,
+/// referral (lotsning, to an actor, confirmed or not), activity (kind, provider, hours a week) or
+/// sip_meeting.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct StepInput {
     pub kind: String,
     pub occurred_on: Option<NaiveDate>,
@@ -696,12 +707,14 @@ pub async fn add_step(db: &Db, p: &Principal, intervention_id: i64, id: i64, s: 
     Ok(step)
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct MeasurementInput {
     pub instrument: String,
+    /// start, quarter or exit.
     pub occasion: String,
     pub measured_on: Option<NaiveDate>,
-    pub scores: Vec<(String, i32)>,
+    /// A score per dimension of the instrument.
+    pub scores: BTreeMap<String, i32>,
 }
 
 /// Records a progress measurement: every dimension of the instrument, each within its scale.
@@ -735,25 +748,26 @@ pub async fn measure(
     }
     if let Some(instrument) = instrument {
         for d in &instrument.dimensions {
-            match m.scores.iter().find(|(c, _)| *c == d.code) {
+            match m.scores.get(&d.code) {
                 None => v.0.push(FieldError::new(format!("scores.{}", d.code), "required")),
-                Some((_, s)) if *s < d.min || *s > d.max => {
+                Some(s) if *s < d.min || *s > d.max => {
                     v.0.push(FieldError::new(format!("scores.{}", d.code), "score_out_of_scale"))
                 }
                 _ => {}
             }
         }
-        if m.scores.iter().any(|(c, _)| !instrument.dimensions.iter().any(|d| d.code == *c)) {
+        if m.scores.keys().any(|c| !instrument.dimensions.iter().any(|d| d.code == *c)) {
             v.add("scores", "dimension_unknown");
         }
     }
     v.finish()?;
     let instrument = instrument.expect("checked");
+    let scores: Vec<(String, i32)> = m.scores.iter().map(|(d, s)| (d.clone(), *s)).collect();
     let new = store::NewMeasurement {
         instrument: (&instrument.code, &instrument.version),
         occasion: &m.occasion,
         on: m.measured_on.expect("checked"),
-        scores: &m.scores,
+        scores: &scores,
         at: time::now(),
     };
     let mid = store::add_measurement(&mut tx, &cf, id, &new).await?;
@@ -762,13 +776,15 @@ pub async fn measure(
     Ok(mid)
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 pub struct ExitInput {
     pub exited_on: Option<NaiveDate>,
+    /// A code of the exit_reason list; registration_error takes the participation out of every figure.
     pub reason: Option<String>,
     pub occupation_after: Option<String>,
     #[serde(default)]
     pub income_after: Vec<String>,
+    /// Förankrad fortsatt planering.
     pub anchored_plan: Option<bool>,
     pub receiving_actor: Option<String>,
 }

@@ -92,64 +92,6 @@ pub async fn list(
     }))
 }
 
-/// A registration: identified (with consent and personnummer) or anonymous (sex and start only;
-/// forced for protected identity).
-#[derive(Deserialize, ToSchema)]
-pub struct RegistrationDto {
-    #[serde(default)]
-    pub identified: bool,
-    #[serde(default)]
-    pub protected_identity: bool,
-    pub personal_number: Option<String>,
-    pub name: Option<String>,
-    pub consent_date: Option<NaiveDate>,
-    pub consent_scope: Option<String>,
-    pub consent_version: Option<String>,
-    /// female or male; taken from the personnummer when left out.
-    pub sex: Option<String>,
-    pub enrolled_on: Option<NaiveDate>,
-    pub home_member_id: Option<i64>,
-    pub education: Option<String>,
-    pub occupation_before: Option<String>,
-    pub support_time: Option<String>,
-    #[serde(default)]
-    pub income_before: Vec<String>,
-    /// Work or studies before, in percent of 40 hours a week.
-    pub extent_percent: Option<i32>,
-    pub part: Option<String>,
-    pub remitted_by_member_id: Option<i64>,
-    pub remitted_on: Option<NaiveDate>,
-    pub first_visit_on: Option<NaiveDate>,
-    pub triage: Option<String>,
-}
-
-impl From<RegistrationDto> for Registration {
-    fn from(d: RegistrationDto) -> Self {
-        Registration {
-            identified: d.identified,
-            protected_identity: d.protected_identity,
-            personal_number: d.personal_number,
-            name: d.name,
-            consent_date: d.consent_date,
-            consent_scope: d.consent_scope,
-            consent_version: d.consent_version,
-            sex: d.sex,
-            enrolled_on: d.enrolled_on,
-            home_member_id: d.home_member_id,
-            education: d.education,
-            occupation_before: d.occupation_before,
-            support_time: d.support_time,
-            income_before: d.income_before,
-            extent_percent: d.extent_percent,
-            part: d.part,
-            remitted_by_member_id: d.remitted_by_member_id,
-            remitted_on: d.remitted_on,
-            first_visit_on: d.first_visit_on,
-            triage: d.triage,
-        }
-    }
-}
-
 #[derive(Serialize, ToSchema)]
 pub struct Created {
     pub id: i64,
@@ -157,7 +99,7 @@ pub struct Created {
 
 /// Registers a participant.
 #[utoipa::path(post, path = "/api/v1/interventions/{id}/participants", tag = "participants",
-    params(("id" = i64, Path)), request_body = RegistrationDto,
+    params(("id" = i64, Path)), request_body = Registration,
     responses((status = 201, body = Created),
         (status = 403, description = "not_assigned_case_worker", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "participant_already_open", body = Problem, content_type = "application/problem+json"),
@@ -166,9 +108,9 @@ pub async fn create(
     State(state): State<AppState>,
     ApiUser(p): ApiUser,
     Path(id): Path<i64>,
-    ApiJson(body): ApiJson<RegistrationDto>,
+    ApiJson(body): ApiJson<Registration>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let pid = service::register(&state.db, &p, &state.config.participant_key, id, &body.into()).await?;
+    let pid = service::register(&state.db, &p, &state.config.participant_key, id, &body).await?;
     Ok((StatusCode::CREATED, Json(Created { id: pid })))
 }
 
@@ -362,112 +304,46 @@ pub async fn get(
     Ok(Json(v.into()))
 }
 
-/// A step of the path: first_visit (with triage), assessment (kartläggning), action_plan,
-/// referral (lotsning, to an actor, confirmed or not), activity (kind, provider, hours a week) or
-/// sip_meeting.
-#[derive(Deserialize, ToSchema)]
-pub struct StepBody {
-    pub kind: String,
-    pub occurred_on: Option<NaiveDate>,
-    pub triage: Option<String>,
-    pub summary: Option<String>,
-    pub goals: Option<String>,
-    pub actor: Option<String>,
-    pub confirmed: Option<bool>,
-    pub activity_kind: Option<String>,
-    pub provider: Option<String>,
-    pub hours_per_week: Option<f64>,
-}
-
 /// Registers the next step on the participant's path.
 #[utoipa::path(post, path = "/api/v1/interventions/{id}/participants/{pid}/events", tag = "participants",
-    params(("id" = i64, Path), ("pid" = i64, Path)), request_body = StepBody,
+    params(("id" = i64, Path), ("pid" = i64, Path)), request_body = StepInput,
     responses((status = 201, body = Created), (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn add_step(
     State(state): State<AppState>,
     ApiUser(p): ApiUser,
     Path((id, pid)): Path<(i64, i64)>,
-    ApiJson(b): ApiJson<StepBody>,
+    ApiJson(input): ApiJson<StepInput>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let input = StepInput {
-        kind: b.kind,
-        occurred_on: b.occurred_on,
-        triage: b.triage,
-        summary: b.summary,
-        goals: b.goals,
-        actor: b.actor,
-        confirmed: b.confirmed,
-        activity_kind: b.activity_kind,
-        provider: b.provider,
-        hours_per_week: b.hours_per_week,
-    };
     let step = service::add_step(&state.db, &p, id, pid, &input).await?;
     Ok((StatusCode::CREATED, Json(Created { id: step })))
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct MeasurementBody {
-    pub instrument: String,
-    /// start, quarter or exit.
-    pub occasion: String,
-    pub measured_on: Option<NaiveDate>,
-    /// A score per dimension of the instrument.
-    pub scores: BTreeMap<String, i32>,
-}
-
 /// Records a progress measurement.
 #[utoipa::path(post, path = "/api/v1/interventions/{id}/participants/{pid}/measurements", tag = "participants",
-    params(("id" = i64, Path), ("pid" = i64, Path)), request_body = MeasurementBody,
+    params(("id" = i64, Path), ("pid" = i64, Path)), request_body = MeasurementInput,
     responses((status = 201, body = Created), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn measure(
     State(state): State<AppState>,
     ApiUser(p): ApiUser,
     Path((id, pid)): Path<(i64, i64)>,
-    ApiJson(b): ApiJson<MeasurementBody>,
+    ApiJson(input): ApiJson<MeasurementInput>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let input = MeasurementInput {
-        instrument: b.instrument,
-        occasion: b.occasion,
-        measured_on: b.measured_on,
-        scores: b.scores.into_iter().collect(),
-    };
     let m = service::measure(&state.db, &p, id, pid, &input).await?;
     Ok((StatusCode::CREATED, Json(Created { id: m })))
 }
 
-#[derive(Deserialize, ToSchema)]
-pub struct ExitBody {
-    pub exited_on: Option<NaiveDate>,
-    /// A code of the exit_reason list; registration_error takes the participation out of every figure.
-    pub reason: Option<String>,
-    pub occupation_after: Option<String>,
-    #[serde(default)]
-    pub income_after: Vec<String>,
-    /// Förankrad fortsatt planering.
-    pub anchored_plan: Option<bool>,
-    pub receiving_actor: Option<String>,
-}
-
 /// Ends the participation.
 #[utoipa::path(post, path = "/api/v1/interventions/{id}/participants/{pid}/exit", tag = "participants",
-    params(("id" = i64, Path), ("pid" = i64, Path)), request_body = ExitBody,
+    params(("id" = i64, Path), ("pid" = i64, Path)), request_body = ExitInput,
     responses((status = 204), (status = 409, body = Problem, content_type = "application/problem+json"),
         (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn exit(
     State(state): State<AppState>,
     ApiUser(p): ApiUser,
     Path((id, pid)): Path<(i64, i64)>,
-    ApiJson(b): ApiJson<ExitBody>,
+    ApiJson(input): ApiJson<ExitInput>,
 ) -> Result<StatusCode, ApiError> {
-    let input = ExitInput {
-        exited_on: b.exited_on,
-        reason: b.reason,
-        occupation_after: b.occupation_after,
-        income_after: b.income_after,
-        anchored_plan: b.anchored_plan,
-        receiving_actor: b.receiving_actor,
-    };
     service::exit(&state.db, &p, id, pid, &input).await?;
     Ok(StatusCode::NO_CONTENT)
 }

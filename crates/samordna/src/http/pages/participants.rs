@@ -652,11 +652,11 @@ pub async fn participant_post(
         "matning" => {
             let instrument = f.get("instrument");
             let lists = lists(&state, &p, id, follow_up::get(&state.db, &p, id).await?.row.association_id).await?;
-            let mut scores = Vec::new();
+            let mut scores = std::collections::BTreeMap::new();
             if let Some(i) = lists.instruments.iter().find(|i| i.code == instrument) {
                 for (code, _, _, _) in &i.dimensions {
                     if let Some(v) = f.number::<i32>(&format!("score_{instrument}_{code}"), &mut errors) {
-                        scores.push((code.clone(), v));
+                        scores.insert(code.clone(), v);
                     }
                 }
             }
