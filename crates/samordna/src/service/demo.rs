@@ -287,7 +287,7 @@ async fn demo_principal(db: &Db, email: &str) -> ServiceResult<super::principal:
 pub async fn load_follow_up(db: &Db, key: &super::personal_key::PersonalKey) -> ServiceResult<i64> {
     use super::participants::{self as register, ExitInput, MeasurementInput, Registration, StepInput};
     use crate::domain::follow_up::{ExitOutcome, Goal, GoalLevel, GoalRule};
-    use crate::domain::participant::{FollowUpSettings, Part, StepKind};
+    use crate::domain::participant::{FollowUpSettings, Part, PersonalNumber, StepKind};
     use chrono::NaiveDate;
 
     let mut tx = db.read().await?;
@@ -370,7 +370,11 @@ pub async fn load_follow_up(db: &Db, key: &super::personal_key::PersonalKey) -> 
         let birth_year = if part == "ung" { 1998 + (n % 9) as i32 } else { 1966 + (n % 25) as i32 };
         let r = Registration {
             identified: !anonymous,
-            personal_number: (!anonymous).then(|| demo_personal_number(birth_year, n, female)),
+            personal_number: (!anonymous).then(|| {
+                // A birth date from the counter; the serial's last digit gives the sex.
+                let born = date(birth_year, 1 + n % 12, 1 + (n * 7) % 28);
+                PersonalNumber::with_check_digit(born, 200 + (n % 40) * 2 + u32::from(!female)).formatted()
+            }),
             name: (!anonymous).then(|| DEMO_NAMES[n as usize % DEMO_NAMES.len()].to_string()),
             consent_date: (!anonymous).then_some(start),
             consent_scope: (!anonymous).then(|| {
@@ -503,21 +507,3 @@ const DEMO_NAMES: &[&str] = &[
     "Ella Johansson",
     "Ali Yousef",
 ];
-
-/// A valid personnummer (check digit right) for the demo: birth year, a day from the counter,
-/// and the sex in the second-to-last digit.
-fn demo_personal_number(year: i32, n: u32, female: bool) -> String {
-    let month = 1 + n % 12;
-    let day = 1 + (n * 7) % 28;
-    let serial = 200 + (n % 40) * 2 + if female { 0 } else { 1 };
-    let nine = format!("{:02}{month:02}{day:02}{serial:03}", year % 100);
-    let sum: u32 = nine
-        .bytes()
-        .enumerate()
-        .map(|(i, b)| {
-            let d = (b - b'0') as u32 * if i % 2 == 0 { 2 } else { 1 };
-            d / 10 + d % 10
-        })
-        .sum();
-    format!("{year}{month:02}{day:02}-{serial:03}{}", (10 - sum % 10) % 10)
-}
