@@ -1078,6 +1078,39 @@ pub async fn purge(db: &Db, actor: &Actor, today: NaiveDate) -> ServiceResult<u6
     Ok(total)
 }
 
+/// What a step records, in Swedish ("Till: Arbetsförmedlingen; Bekräftad: ja"), for its page and
+/// the register extract; the triage category by the name `triage_label` gives it.
+pub fn step_details_text(details: &str, triage_label: impl Fn(&str) -> String) -> String {
+    let details: serde_json::Value = serde_json::from_str(details).unwrap_or_default();
+    let Some(fields) = details.as_object() else { return String::new() };
+    fields
+        .iter()
+        .filter(|(_, v)| !v.is_null() && v.as_str() != Some(""))
+        .map(|(k, v)| {
+            let label = match k.as_str() {
+                "summary" => "Sammanfattning",
+                "goals" => "Mål och aktiviteter",
+                "actor" => "Till",
+                "confirmed" => "Bekräftad",
+                "activity_kind" => "Slag",
+                "provider" => "Anordnare",
+                "hours_per_week" => "Timmar per vecka",
+                "triage" => "Triage",
+                _ => k.as_str(),
+            };
+            let value = match v {
+                serde_json::Value::Bool(true) => "ja".to_string(),
+                serde_json::Value::Bool(false) => "nej".to_string(),
+                serde_json::Value::String(s) if k == "triage" => triage_label(s),
+                serde_json::Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            format!("{label}: {value}")
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// The register extract as a document: every field of every participation, with its path.
 pub fn extract_document(x: &RegisterExtract) -> (String, Vec<crate::documents::DocBlock>) {
     use crate::documents::DocBlock;
@@ -1139,7 +1172,7 @@ pub fn extract_document(x: &RegisterExtract) -> (String, Vec<crate::documents::D
             blocks.push(DocBlock::Paragraph(format!(
                 "{} {kind}: {} (registrerat av {})",
                 s.occurred_on,
-                s.details,
+                step_details_text(&s.details, |t| t.to_string()),
                 s.recorded_by_name.clone().unwrap_or_default()
             )));
         }

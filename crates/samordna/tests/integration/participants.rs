@@ -506,6 +506,7 @@ both! {
         let text = pdf_text(&pdf);
         assert!(text.contains("Registerutdrag om deltagare") && text.contains("20020615-2423"), "{text}");
         assert!(text.contains("Arbetsförmedlingen"));
+        assert!(text.contains("Anordnare: ICA") && text.contains("Sammanfattning: Kartläggning klar"), "{text}");
         assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'participant.export'").await, 2);
 
         // Consent withdrawn for E: anonymous at once; the counts stay.

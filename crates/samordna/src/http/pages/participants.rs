@@ -523,37 +523,7 @@ async fn participant_page(
         .steps
         .iter()
         .map(|s| {
-            let details: serde_json::Value = serde_json::from_str(&s.details).unwrap_or_default();
-            let text = details
-                .as_object()
-                .map(|o| {
-                    o.iter()
-                        .filter(|(_, v)| !v.is_null() && v.as_str() != Some(""))
-                        .map(|(k, v)| {
-                            let label = match k.as_str() {
-                                "summary" => "Sammanfattning",
-                                "goals" => "Mål och aktiviteter",
-                                "actor" => "Till",
-                                "confirmed" => "Bekräftad",
-                                "activity_kind" => "Slag",
-                                "provider" => "Anordnare",
-                                "hours_per_week" => "Timmar per vecka",
-                                "triage" => "Triage",
-                                _ => k.as_str(),
-                            };
-                            let value = match v {
-                                serde_json::Value::Bool(true) => "ja".to_string(),
-                                serde_json::Value::Bool(false) => "nej".to_string(),
-                                serde_json::Value::String(s) if k == "triage" => label_of(&lists.triage, s),
-                                serde_json::Value::String(s) => s.clone(),
-                                other => other.to_string(),
-                            };
-                            format!("{label}: {value}")
-                        })
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                })
-                .unwrap_or_default();
+            let text = service::step_details_text(&s.details, |t| label_of(&lists.triage, t));
             StepLine {
                 date: s.occurred_on.to_string(),
                 kind: StepKind::parse(&s.kind).map(|k| k.label().to_string()).unwrap_or_else(|| s.kind.clone()),
