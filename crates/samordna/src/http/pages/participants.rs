@@ -95,7 +95,8 @@ pub struct InstrumentChoice {
     pub dimensions: Vec<(String, String, i32, i32)>,
 }
 
-async fn lists(state: &AppState, p: &Principal, intervention_id: i64, association_id: i64) -> Result<Lists, PageError> {
+async fn lists(state: &AppState, p: &Principal, v: &follow_up::FollowUpView) -> Result<Lists, PageError> {
+    let association_id = v.row.association_id;
     let code_lists = follow_up::code_lists(&state.db, p, association_id).await?;
     let list = |l: CodeList| -> Vec<Choice> {
         code_lists
@@ -104,7 +105,6 @@ async fn lists(state: &AppState, p: &Principal, intervention_id: i64, associatio
             .map(|(_, codes)| codes.iter().map(|c| Choice { value: c.code.clone(), label: c.label.clone() }).collect())
             .unwrap_or_default()
     };
-    let v = follow_up::get(&state.db, p, intervention_id).await?;
     let members = crate::service::members::list(&state.db, p, association_id).await?;
     let (_, instruments) = follow_up::association_settings(&state.db, p, association_id).await?;
     Ok(Lists {
@@ -225,7 +225,7 @@ async fn register_page(
     let key = &state.config.participant_key;
     let (items, total) = service::list(&state.db, p, key, id, !show_all, Page::new(Some(200), None)).await?;
     let v = follow_up::get(&state.db, p, id).await?;
-    let lists = lists(state, p, id, v.row.association_id).await?;
+    let lists = lists(state, p, &v).await?;
     let (due, due_total) = service::due(&state.db, p, key, Some(id), 14, DUE_SHOWN).await?;
     let due = due.into_iter().map(|d| due_line(d, &items)).collect();
     let open = items
@@ -445,7 +445,7 @@ async fn participant_page(
     let Retry { values, errors, .. } = retry;
     let v = service::get(&state.db, p, &state.config.participant_key, id, pid, reveal).await?;
     let f = follow_up::get(&state.db, p, id).await?;
-    let lists = lists(state, p, id, f.row.association_id).await?;
+    let lists = lists(state, p, &f).await?;
     let r = &v.row;
     let code =
         |list: &[Choice], c: &Option<String>| c.as_deref().map(|x| label_of(list, x)).unwrap_or_else(|| "–".into());
@@ -621,7 +621,7 @@ pub async fn participant_post(
         }
         "matning" => {
             let instrument = f.get("instrument");
-            let lists = lists(&state, &p, id, follow_up::get(&state.db, &p, id).await?.row.association_id).await?;
+            let lists = lists(&state, &p, &follow_up::get(&state.db, &p, id).await?).await?;
             let mut scores = std::collections::BTreeMap::new();
             if let Some(i) = lists.instruments.iter().find(|i| i.code == instrument) {
                 for (code, _, _, _) in &i.dimensions {
@@ -723,15 +723,14 @@ pub async fn import_view(
     PageUser(p): PageUser,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    // Only the case workers may import; the register check says so.
-    service::list(&state.db, &p, &state.config.participant_key, id, true, Page::new(Some(1), None)).await?;
-    let v = follow_up::get(&state.db, &p, id).await?;
+    // Only the case workers may import; the register's own check says so (and logs a refusal).
+    let (_, row) = service::open(&state.db, &p, id, crate::domain::audit::Action::ParticipantImport).await?;
     Ok(render(
         StatusCode::OK,
         &ImportPage {
             layout: Layout::for_user("Importera deltagare", &p, "/insatser"),
             id,
-            name: v.row.name,
+            name: row.name,
             columns: COLUMNS.to_vec(),
             report: None,
             dry_run: true,
