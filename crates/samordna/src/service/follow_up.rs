@@ -21,7 +21,7 @@ use crate::storage::{members as member_store, Db, Tx};
 
 use super::audit::{Actor, Event};
 use super::interventions::reach;
-use super::participants::holds_case_worker;
+use super::participants::follows;
 use super::principal::Principal;
 use super::{FieldError, ServiceError, ServiceResult};
 
@@ -108,7 +108,7 @@ async fn standing(tx: &mut Tx, p: &Principal, intervention_id: i64) -> ServiceRe
     if !(r.all || parties.iter().any(|x| r.members.contains(&x.member_id))) {
         return Err(ServiceError::NotFound);
     }
-    let case_worker = holds_case_worker(p, &row) && store::is_assigned(tx, intervention_id, p.user_id).await?;
+    let case_worker = follows(tx, p, &row).await?;
     let lead = p.grants.iter().any(|g| g.role == Role::InterventionLead && g.member_id == Some(row.owner_member_id));
     Ok(Standing { row, case_worker, may_configure: case_worker || lead, lead })
 }

@@ -30,7 +30,7 @@ use super::{FieldError, ServiceError, ServiceResult};
 
 /// Proof that the caller is a case worker of the intervention's owner assigned to it. Only
 /// [`open`] makes one; the storage functions for participants' records take it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct CaseFile {
     intervention_id: i64,
     association_id: i64,
@@ -65,8 +65,8 @@ pub async fn open(
     let mut tx = db.read().await?;
     let row = intervention_store::get(&mut tx, intervention_id, time::today()).await?;
     let assigned = match &row {
-        Some(r) if holds_case_worker(p, r) => store::is_assigned(&mut tx, intervention_id, p.user_id).await?,
-        _ => false,
+        Some(r) => follows(&mut tx, p, r).await?,
+        None => false,
     };
     tx.commit().await?;
     match row {
@@ -98,13 +98,15 @@ pub async fn open(
     }
 }
 
-/// Whether the caller is a case worker (deltagaransvarig) of the intervention's owner.
-pub fn holds_case_worker(p: &Principal, row: &InterventionRow) -> bool {
-    p.grants.iter().any(|g| {
+/// Whether the caller follows the intervention's participants: a case worker (deltagaransvarig)
+/// of its owner, assigned to it. The rule behind [`open`] and every "is this the case worker?".
+pub(crate) async fn follows(tx: &mut Tx, p: &Principal, row: &InterventionRow) -> ServiceResult<bool> {
+    let case_worker = p.grants.iter().any(|g| {
         g.role == Role::CaseWorker
             && g.member_id == Some(row.owner_member_id)
             && g.association_id == Some(row.association_id)
-    })
+    });
+    Ok(case_worker && store::is_assigned(tx, row.id, p.user_id).await?)
 }
 
 /// A registration: identified (with consent and personnummer) or anonymous (sex and start only;
@@ -912,10 +914,9 @@ pub async fn export(
         let Some(other_row) = intervention_store::get(&mut tx, other.intervention_id, time::today()).await? else {
             continue;
         };
-        let followed =
-            holds_case_worker(p, &other_row) && store::is_assigned(&mut tx, other.intervention_id, p.user_id).await?;
+        let followed = follows(&mut tx, p, &other_row).await?;
         if followed {
-            let other_cf = CaseFile { intervention_id: other.intervention_id, ..cf_copy(&cf) };
+            let other_cf = CaseFile { intervention_id: other.intervention_id, ..cf.clone() };
             participations.push((other_row.name.clone(), load_view(&mut tx, &other_cf, key, other.id, true).await?));
             exported.push(other.id);
         } else {
@@ -931,15 +932,6 @@ pub async fn export(
         participations,
         elsewhere,
     })
-}
-
-fn cf_copy(cf: &CaseFile) -> CaseFile {
-    CaseFile {
-        intervention_id: cf.intervention_id,
-        association_id: cf.association_id,
-        owner_member_id: cf.owner_member_id,
-        user_id: cf.user_id,
-    }
 }
 
 /// A caller's case load: the owners it is a case worker for. Only [`case_load`] makes one.
