@@ -533,6 +533,31 @@ async fn seed(db: &Db, events: u64) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Answer times of `o.requests` GETs from `o.concurrency` clients at once, sorted.
+async fn timed(client: &reqwest::Client, url: &str, token: &str, o: &Options) -> anyhow::Result<Vec<Duration>> {
+    let times = Arc::new(tokio::sync::Mutex::new(Vec::with_capacity(o.requests)));
+    let per_worker = o.requests / o.concurrency;
+    let mut workers = Vec::new();
+    for _ in 0..o.concurrency {
+        let (client, times, url, token) = (client.clone(), times.clone(), url.to_string(), token.to_string());
+        workers.push(tokio::spawn(async move {
+            for _ in 0..per_worker {
+                let start = Instant::now();
+                let r = client.get(&url).bearer_auth(&token).send().await.expect("request");
+                assert!(r.status().is_success(), "{url}: {}", r.status());
+                r.bytes().await.expect("body");
+                times.lock().await.push(start.elapsed());
+            }
+        }));
+    }
+    for w in workers {
+        w.await?;
+    }
+    let mut t = times.lock().await.clone();
+    t.sort();
+    Ok(t)
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let idx = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[idx]
@@ -591,26 +616,7 @@ async fn main() -> anyhow::Result<()> {
     println!("| endpoint | requests | p50 | p99 |");
     println!("| --- | --- | --- | --- |");
     for path in endpoints {
-        let times = Arc::new(tokio::sync::Mutex::new(Vec::with_capacity(o.requests)));
-        let per_worker = o.requests / o.concurrency;
-        let mut workers = Vec::new();
-        for _ in 0..o.concurrency {
-            let (client, times, url, token) = (client.clone(), times.clone(), format!("{base}{path}"), token.clone());
-            workers.push(tokio::spawn(async move {
-                for _ in 0..per_worker {
-                    let start = Instant::now();
-                    let r = client.get(&url).bearer_auth(&token).send().await.expect("request");
-                    assert!(r.status().is_success(), "{url}: {}", r.status());
-                    r.bytes().await.expect("body");
-                    times.lock().await.push(start.elapsed());
-                }
-            }));
-        }
-        for w in workers {
-            w.await?;
-        }
-        let mut t = times.lock().await.clone();
-        t.sort();
+        let t = timed(&client, &format!("{base}{path}"), &token, &o).await?;
         println!(
             "| `GET {path}` | {} | {:.1} ms | {:.1} ms |",
             t.len(),
@@ -633,26 +639,7 @@ async fn main() -> anyhow::Result<()> {
         ("/api/v1/associations/1/statistics?from=2025-01-01&to=2025-12-31", &token),
         ("/api/v1/associations/1/statistics?from=2025-01-01&to=2026-12-31", &token),
     ] {
-        let times = Arc::new(tokio::sync::Mutex::new(Vec::with_capacity(o.requests)));
-        let per_worker = o.requests / o.concurrency;
-        let mut workers = Vec::new();
-        for _ in 0..o.concurrency {
-            let (client, times, url, token) = (client.clone(), times.clone(), format!("{base}{path}"), token.clone());
-            workers.push(tokio::spawn(async move {
-                for _ in 0..per_worker {
-                    let start = Instant::now();
-                    let r = client.get(&url).bearer_auth(&token).send().await.expect("request");
-                    assert!(r.status().is_success(), "{url}: {}", r.status());
-                    r.bytes().await.expect("body");
-                    times.lock().await.push(start.elapsed());
-                }
-            }));
-        }
-        for w in workers {
-            w.await?;
-        }
-        let mut t = times.lock().await.clone();
-        t.sort();
+        let t = timed(&client, &format!("{base}{path}"), token, &o).await?;
         let who = if token == &worker { "case worker" } else { "administrator" };
         println!(
             "| `GET {path}` ({who}) | {} | {:.1} ms | {:.1} ms |",
