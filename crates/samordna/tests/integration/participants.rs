@@ -450,7 +450,34 @@ both! {
         let mut anon_background = anonymous("male", "ung", "gron", "2025-01-10");
         anon_background["home_member_id"] = json!(enkoping);
         refused(worker.post(&url, &anon_background).await, StatusCode::UNPROCESSABLE_ENTITY, "anonymous_background").await;
+        let other = |field: &str, value: Value| {
+            let mut r = anonymous("female", "ung", "gron", "2025-01-10");
+            r[field] = value;
+            r
+        };
+        refused(worker.post(&url, &other("enrolled_on", json!("2024-12-01"))).await, StatusCode::UNPROCESSABLE_ENTITY, "before_intervention_start").await;
+        refused(worker.post(&url, &other("part", Value::Null)).await, StatusCode::UNPROCESSABLE_ENTITY, "required").await;
+        refused(worker.post(&url, &other("part", json!("vuxen"))).await, StatusCode::UNPROCESSABLE_ENTITY, "part_unknown").await;
+        refused(worker.post(&url, &other("triage", json!("blå"))).await, StatusCode::UNPROCESSABLE_ENTITY, "triage_unknown").await;
+        refused(worker.post(&url, &other("sex", json!("okänt"))).await, StatusCode::UNPROCESSABLE_ENTITY, "code_unknown").await;
+        let mut future_consent = base.clone();
+        future_consent["personal_number"] = json!("19980704-2420");
+        future_consent["consent_date"] = json!("2099-01-01");
+        refused(worker.post(&url, &future_consent).await, StatusCode::UNPROCESSABLE_ENTITY, "date_in_future").await;
+        let mut not_kommun = base.clone();
+        not_kommun["personal_number"] = json!("19980704-2420");
+        not_kommun["home_member_id"] = json!(member(&app, "Arbetsförmedlingen").await);
+        refused(worker.post(&url, &not_kommun).await, StatusCode::UNPROCESSABLE_ENTITY, "not_a_kommun").await;
+        let mut unknown_code = base.clone();
+        unknown_code["personal_number"] = json!("19980704-2420");
+        unknown_code["income_before"] = json!(["lotteri"]);
+        refused(worker.post(&url, &unknown_code).await, StatusCode::UNPROCESSABLE_ENTITY, "code_unknown").await;
         assert_eq!(count().await, 1);
+        // Protected identity is registered, anonymously.
+        let protected_id = register(&worker, id, json!({"protected_identity": true, "sex": "female",
+            "enrolled_on": "2025-02-01", "part": "ung"})).await;
+        let v: Value = json_ok(&worker, &format!("{url}/{protected_id}")).await;
+        assert_eq!((v["identified"].clone(), v["protected_identity"].clone(), v["personal_number"].clone()), (json!(false), json!(true), Value::Null));
 
         let pid = format!("{url}/{a}");
         refused(worker.post(&format!("{pid}/events"), &json!({"kind": "assessment", "occurred_on": "2099-01-01"})).await,
@@ -459,20 +486,51 @@ both! {
             StatusCode::UNPROCESSABLE_ENTITY, "before_enrolment").await;
         refused(worker.post(&format!("{pid}/events"), &json!({"kind": "referral", "occurred_on": "2025-02-01"})).await,
             StatusCode::UNPROCESSABLE_ENTITY, "required").await;
+        refused(worker.post(&format!("{pid}/events"), &json!({"kind": "activity", "occurred_on": "2025-02-01"})).await,
+            StatusCode::UNPROCESSABLE_ENTITY, "required").await;
+        refused(worker.post(&format!("{pid}/events"), &json!({"kind": "activity", "occurred_on": "2025-02-01",
+            "activity_kind": "Praktik", "hours_per_week": 41})).await, StatusCode::UNPROCESSABLE_ENTITY, "out_of_range").await;
+        refused(worker.post(&format!("{pid}/events"), &json!({"kind": "vila", "occurred_on": "2025-02-01"})).await,
+            StatusCode::UNPROCESSABLE_ENTITY, "step_unknown").await;
+        // The first visit was given at registration; it is not given twice.
+        refused(worker.post(&format!("{pid}/events"), &json!({"kind": "first_visit", "occurred_on": "2025-02-01", "triage": "gul"})).await,
+            StatusCode::CONFLICT, "first_visit_recorded").await;
         assert_eq!(steps().await, 0);
         let mut scores = self_rating("start", "2025-01-10", 4);
         scores["scores"]["health"] = json!(11);
         refused(worker.post(&format!("{pid}/measurements"), &scores).await, StatusCode::UNPROCESSABLE_ENTITY, "score_out_of_scale").await;
+        let mut extra = self_rating("start", "2025-01-10", 4);
+        extra["scores"]["humor"] = json!(5);
+        refused(worker.post(&format!("{pid}/measurements"), &extra).await, StatusCode::UNPROCESSABLE_ENTITY, "dimension_unknown").await;
+        let mut missing = self_rating("start", "2025-01-10", 4);
+        missing["scores"].as_object_mut().unwrap().remove("health");
+        refused(worker.post(&format!("{pid}/measurements"), &missing).await, StatusCode::UNPROCESSABLE_ENTITY, "required").await;
+        let mut unknown = self_rating("start", "2025-01-10", 4);
+        unknown["instrument"] = json!("ladder");
+        refused(worker.post(&format!("{pid}/measurements"), &unknown).await, StatusCode::UNPROCESSABLE_ENTITY, "instrument_unknown").await;
         assert_eq!(app.count("SELECT COUNT(*) FROM measurements").await, 0);
+        assert_eq!(app.count("SELECT COUNT(*) FROM participation_progress").await, 0);
         let exit_body = json!({"exited_on": "2024-12-31", "reason": "work", "occupation_after": "work",
             "income_after": ["salary"], "anchored_plan": false});
         refused(worker.post(&format!("{pid}/exit"), &exit_body).await, StatusCode::UNPROCESSABLE_ENTITY, "exit_before_enrolment").await;
+        // An exit that is not a registration error needs its outcome; an anchored plan its receiver.
+        refused(worker.post(&format!("{pid}/exit"), &json!({"exited_on": "2025-03-01", "reason": "work"})).await,
+            StatusCode::UNPROCESSABLE_ENTITY, "required").await;
+        refused(worker.post(&format!("{pid}/exit"), &json!({"exited_on": "2025-03-01", "reason": "work", "occupation_after": "work",
+            "income_after": ["salary"], "anchored_plan": true})).await, StatusCode::UNPROCESSABLE_ENTITY, "required").await;
+        refused(worker.post(&format!("{pid}/exit"), &json!({"exited_on": "2025-03-01", "reason": "lottovinst", "occupation_after": "work",
+            "income_after": ["salary"], "anchored_plan": false})).await, StatusCode::UNPROCESSABLE_ENTITY, "code_unknown").await;
         assert_eq!(app.count("SELECT COUNT(*) FROM participations WHERE exited_on IS NOT NULL").await, 0);
+        assert_eq!(app.count("SELECT COUNT(*) FROM participation_income WHERE phase = 'after'").await, 0);
 
         // After the exit the same person may come back; a second open participation may not.
         exit(&worker, id, a, json!({"exited_on": "2025-03-01", "reason": "moved", "occupation_after": "other",
             "income_after": ["none"], "anchored_plan": false})).await;
         refused(worker.post(&format!("{pid}/exit"), &exit_body).await, StatusCode::CONFLICT, "participant_already_exited").await;
+        refused(worker.post(&format!("{pid}/measurements"), &self_rating("exit", "2025-04-01", 5)).await,
+            StatusCode::UNPROCESSABLE_ENTITY, "after_exit").await;
+        refused(worker.post(&format!("{pid}/events"), &json!({"kind": "assessment", "occurred_on": "2025-02-01"})).await,
+            StatusCode::CONFLICT, "participant_already_exited").await;
         let mut again = base.clone();
         again["enrolled_on"] = json!("2025-04-01");
         again["first_visit_on"] = json!("2025-04-01");
@@ -482,6 +540,13 @@ both! {
         assert_eq!(v["other_participations"][0]["id"], a);
         assert_eq!(v["personal_number"], "20020615-****");
         refused(worker.post(&url, &again).await, StatusCode::CONFLICT, "participant_already_open").await;
+        // Progress runs from the earliest to the latest measurement, whatever order they were entered in.
+        measure(&worker, id, second, self_rating("exit", "2025-06-01", 7)).await;
+        measure(&worker, id, second, self_rating("quarter", "2025-05-01", 9)).await;
+        measure(&worker, id, second, self_rating("start", "2025-04-01", 3)).await;
+        let s: Value = json_ok(&worker, &format!("/api/v1/interventions/{id}/statistics?from=2025-01-01&to=2025-12-31")).await;
+        let p = indicator(&s, "Progression Självskattning: Motivation (första till senaste mätning)");
+        assert_eq!((p[0]["value"].clone(), p[0]["part"].clone(), p[0]["whole"].clone()), (json!(4.0), json!(1), json!(1)));
         // The personnummer is stored sealed: not in the table, not in the audit log.
         assert_eq!(app.count("SELECT COUNT(*) FROM participations WHERE person_cipher LIKE '%20020615%'").await, 0);
         assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE details LIKE '%0615%'").await, 0);
