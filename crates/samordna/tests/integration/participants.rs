@@ -945,3 +945,60 @@ both! {
         assert_eq!(partner.get(&format!("/insatser/{id}/mal")).await.status(), StatusCode::OK);
     }
 }
+
+both! {
+    async fn the_case_workers_forms_save_or_explain(app) {
+        let (id, worker_api, _) = jobbcentrum(&app).await;
+        let worker = app.login("deltagaransvarig.enkoping@example.org").await;
+        let enkoping = member(&app, "Enköpings kommun").await.to_string();
+        let base = format!("/insatser/{id}/deltagare");
+        // Registration with a wrong check digit: the form again, in Swedish, with what was typed.
+        let mut form = vec![
+            ("mode", "identified"), ("personal_number", "19980704-2421"), ("name", "Ebba Ek"),
+            ("consent_date", "2025-11-01"), ("consent_scope", "Uppföljning"), ("enrolled_on", "2025-11-01"),
+            ("part", "ung"), ("first_visit_on", "2025-11-01"), ("triage", "gron"), ("home_member_id", enkoping.as_str()),
+            ("income_before", "social_assistance"), ("income_before", "unemployment_insurance"),
+        ];
+        let r = worker.post(&base, &form).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        assert!(html.contains("kontrollsiffra") && html.contains("value=\"Ebba Ek\""), "{html}");
+        assert_eq!(app.count("SELECT COUNT(*) FROM participations").await, 0);
+        form[1] = ("personal_number", "19980704-2420");
+        let r = worker.post(&base, &form).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let pid = app.count("SELECT id FROM participations").await;
+        assert_eq!(app.count("SELECT COUNT(*) FROM participation_income").await, 2, "both income sources");
+
+        // The quick step form on the list; an empty date is explained.
+        let r = worker.post(&format!("{base}/steg"), &[("q_participation_id", &pid.to_string()), ("q_kind", "assessment"), ("q_occurred_on", "")]).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("href=\"#q_occurred_on\""));
+        let r = worker.post(&format!("{base}/steg"), &[("q_participation_id", &pid.to_string()), ("q_kind", "assessment"), ("q_occurred_on", "2025-11-20")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let one = format!("{base}/{pid}");
+        // A measurement outside the scale names the field it belongs to.
+        let mut scores: Vec<(String, String)> = ["health", "daily_structure", "motivation", "social_contacts", "work_ability"]
+            .iter().map(|d| (format!("score_self_rating_{d}"), "5".to_string())).collect();
+        scores[0].1 = "12".into();
+        let mut fields: Vec<(&str, &str)> = vec![("instrument", "self_rating"), ("occasion", "start"), ("measured_on", "2025-11-01")];
+        fields.extend(scores.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let r = worker.post(&format!("{one}/matning"), &fields).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("href=\"#score_self_rating_health\""));
+        fields[3].1 = "5";
+        assert_eq!(worker.post(&format!("{one}/matning"), &fields).await.status(), StatusCode::SEE_OTHER);
+        // The exit needs its outcome; then it is saved.
+        let r = worker.post(&format!("{one}/avslut"), &[("exited_on", "2025-12-01"), ("reason", "work")]).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(app.count("SELECT COUNT(*) FROM participations WHERE exited_on IS NOT NULL").await, 0);
+        let r = worker.post(&format!("{one}/avslut"), &[("exited_on", "2025-12-01"), ("reason", "work"), ("occupation_after", "work"),
+            ("income_after", "salary"), ("anchored_plan", "yes"), ("receiving_actor", "Arbetsförmedlingen")]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        // Withdrawing consent on the page.
+        assert_eq!(worker.post(&format!("{one}/aterkalla"), &[("withdrawn_on", "2026-01-10")]).await.status(), StatusCode::SEE_OTHER);
+        let v: Value = json_ok(&worker_api, &format!("/api/v1/interventions/{id}/participants/{pid}")).await;
+        assert_eq!((v["identified"].clone(), v["anchored_plan"].clone(), v["measurements"].as_array().unwrap().len()), (json!(false), json!(true), 1));
+        assert_eq!(worker.post(&format!("{one}/okand"), &[]).await.status(), StatusCode::NOT_FOUND);
+    }
+}
