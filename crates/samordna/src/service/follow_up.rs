@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::domain::audit::Action;
-use crate::domain::follow_up::{evaluate, suppress, Facts, Goal, GoalResult};
+use crate::domain::follow_up::{evaluate, suppress, Goal, GoalResult};
 use crate::domain::participant::{
     age_group, check_code_list, check_instruments, default_instruments, Code, CodeList, FollowUpSettings, Instrument,
     Sex, AGE_GROUPS,
@@ -361,23 +361,7 @@ pub async fn goals(db: &Db, p: &Principal, intervention_id: i64, period: Period)
     let s = standing(&mut tx, p, intervention_id).await?;
     let (settings, goals) = settings_in(&mut tx, intervention_id).await?;
     let threshold = association_settings_in(&mut tx, s.row.association_id).await?.suppression_threshold;
-    let facts: Vec<Facts> = store::facts(&mut tx, intervention_id, period.to)
-        .await?
-        .into_iter()
-        .map(|f| Facts {
-            sex: Sex::parse(&f.sex).unwrap_or(Sex::Female),
-            part: f.part,
-            triage: f.triage,
-            enrolled_on: f.enrolled_on,
-            first_visit_on: f.first_visit_on,
-            assessment_on: f.assessment_on,
-            action_plan_on: f.action_plan_on,
-            referral_on: f.referral_on,
-            exited_on: f.exited_on,
-            anchored_plan: f.anchored_plan,
-            occupation_after: f.occupation_after,
-        })
-        .collect();
+    let facts = store::facts(&mut tx, intervention_id, period.to).await?;
     tx.commit().await?;
     let today = time::today();
     let results = goals

@@ -5,7 +5,8 @@
 use chrono::NaiveDate;
 
 use super::{Backend, Page, Result, Tx};
-use crate::domain::participant::{AGE_GROUPS, OCCUPATION_STUDIES, OCCUPATION_WORK};
+use crate::domain::follow_up::Facts;
+use crate::domain::participant::{Sex, AGE_GROUPS, OCCUPATION_STUDIES, OCCUPATION_WORK};
 use crate::domain::time::Timestamp;
 use crate::on_backend;
 use crate::service::participants::{CaseFile, CaseLoad};
@@ -571,8 +572,8 @@ impl Scope {
     }
 }
 
-#[derive(Debug, Clone, sqlx::FromRow)]
-pub struct FactsRow {
+#[derive(sqlx::FromRow)]
+struct FactsRow {
     pub sex: String,
     pub part: Option<String>,
     pub triage: Option<String>,
@@ -587,12 +588,29 @@ pub struct FactsRow {
 }
 
 /// What goals are measured on: dates and codes, no identity, registration errors left out.
-pub async fn facts(tx: &mut Tx, intervention_id: i64, to: NaiveDate) -> Result<Vec<FactsRow>> {
-    Ok(on_backend!(tx, c => sqlx::query_as(
+pub async fn facts(tx: &mut Tx, intervention_id: i64, to: NaiveDate) -> Result<Vec<Facts>> {
+    let rows: Vec<FactsRow> = on_backend!(tx, c => sqlx::query_as(
         "SELECT sex, part, triage, enrolled_on, first_visit_on, assessment_on, action_plan_on, referral_on, exited_on,
              anchored_plan, occupation_after FROM participations
          WHERE intervention_id = $1 AND NOT voided AND enrolled_on <= $2")
-        .bind(intervention_id).bind(to).fetch_all(&mut **c).await)?)
+        .bind(intervention_id).bind(to).fetch_all(&mut **c).await)?;
+    Ok(rows
+        .into_iter()
+        .map(|f| Facts {
+            // The column's CHECK allows only the two codes.
+            sex: Sex::parse(&f.sex).unwrap_or(Sex::Female),
+            part: f.part,
+            triage: f.triage,
+            enrolled_on: f.enrolled_on,
+            first_visit_on: f.first_visit_on,
+            assessment_on: f.assessment_on,
+            action_plan_on: f.action_plan_on,
+            referral_on: f.referral_on,
+            exited_on: f.exited_on,
+            anchored_plan: f.anchored_plan,
+            occupation_after: f.occupation_after,
+        })
+        .collect())
 }
 
 /// One cell of the statistics cube: counts by sex, age group and home kommun.
