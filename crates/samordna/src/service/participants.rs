@@ -1053,7 +1053,9 @@ pub async fn due(
 pub async fn purge(db: &Db, actor: &Actor, today: NaiveDate) -> ServiceResult<u64> {
     let mut tx = db.write().await?;
     let mut total = 0;
+    let default = follow_up::AssociationSettings::default().retention_months;
     for (association, months) in store::retention_by_association(&mut tx).await? {
+        let months = months.unwrap_or(default);
         let cutoff = today.checked_sub_months(chrono::Months::new(months as u32)).unwrap_or(today);
         let n = store::purge_ended_before(&mut tx, association, cutoff, time::now()).await?;
         if n > 0 {

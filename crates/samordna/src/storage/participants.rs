@@ -464,39 +464,42 @@ pub async fn withdraw_consent(tx: &mut Tx, cf: &CaseFile, id: i64, on: NaiveDate
              AND identified AND consent_withdrawn_on IS NULL")
         .bind(on).bind(at).bind(id).bind(cf.intervention_id()).execute(&mut **c).await.map(|r| r.rows_affected()))?;
     if n == 1 {
-        anonymise(tx, &format!("id = {id}"), at).await?;
+        anonymise(tx, id, at).await?;
     }
     Ok(n == 1)
 }
 
-/// Removes personal data from the participations the condition selects. The condition is built
-/// from numbers and dates by this module only.
-async fn anonymise(tx: &mut Tx, condition: &str, at: Timestamp) -> Result<u64> {
-    let steps = format!(
-        "UPDATE participation_steps SET details = '{{}}' WHERE participation_id IN
-             (SELECT id FROM participations WHERE {condition})"
-    );
-    on_backend!(tx, c => sqlx::query(&steps).execute(&mut **c).await.map(|r| r.rows_affected()))?;
-    let sql = format!(
-        "UPDATE participations SET identified = false, person_cipher = NULL, person_index = NULL, birth_year = NULL,
-             home_member_id = NULL, receiving_actor = NULL, personal_removed_at = $1 WHERE {condition}"
-    );
-    Ok(on_backend!(tx, c => sqlx::query(&sql).bind(at).execute(&mut **c).await.map(|r| r.rows_affected()))?)
+/// What removing personal data clears: identity, birth year, home kommun and the receiving actor.
+/// Sex, dates and codes stay, so that the counts do.
+const CLEARED: &str = "identified = false, person_cipher = NULL, person_index = NULL, birth_year = NULL,
+    home_member_id = NULL, receiving_actor = NULL";
+
+/// Removes one participation's personal data and its steps' free text.
+async fn anonymise(tx: &mut Tx, id: i64, at: Timestamp) -> Result<u64> {
+    on_backend!(tx, c => sqlx::query("UPDATE participation_steps SET details = '{}' WHERE participation_id = $1")
+        .bind(id).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    let sql = format!("UPDATE participations SET {CLEARED}, personal_removed_at = $1 WHERE id = $2");
+    Ok(on_backend!(tx, c => sqlx::query(&sql).bind(at).bind(id).execute(&mut **c).await.map(|r| r.rows_affected()))?)
 }
 
 /// Removes personal data from participations that ended before `cutoff` in the association.
 pub async fn purge_ended_before(tx: &mut Tx, association_id: i64, cutoff: NaiveDate, at: Timestamp) -> Result<u64> {
-    let condition = format!(
-        "association_id = {association_id} AND personal_removed_at IS NULL AND exited_on < '{}'",
-        cutoff.format("%Y-%m-%d")
+    on_backend!(tx, c => sqlx::query(
+        "UPDATE participation_steps SET details = '{}' WHERE participation_id IN (SELECT id FROM participations
+             WHERE association_id = $1 AND personal_removed_at IS NULL AND exited_on < $2)")
+        .bind(association_id).bind(cutoff).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    let sql = format!(
+        "UPDATE participations SET {CLEARED}, personal_removed_at = $1
+         WHERE association_id = $2 AND personal_removed_at IS NULL AND exited_on < $3"
     );
-    anonymise(tx, &condition, at).await
+    Ok(on_backend!(tx, c => sqlx::query(&sql).bind(at).bind(association_id).bind(cutoff)
+        .execute(&mut **c).await.map(|r| r.rows_affected()))?)
 }
 
-/// Every association with participations, and its retention in months (24 when not set).
-pub async fn retention_by_association(tx: &mut Tx) -> Result<Vec<(i64, i32)>> {
+/// Every association and its retention in months, when it has set one.
+pub async fn retention_by_association(tx: &mut Tx) -> Result<Vec<(i64, Option<i32>)>> {
     Ok(on_backend!(tx, c => sqlx::query_as(
-        "SELECT a.id, COALESCE(f.retention_months, 24) FROM associations a
+        "SELECT a.id, f.retention_months FROM associations a
          LEFT JOIN association_follow_up f ON f.association_id = a.id ORDER BY a.id")
         .fetch_all(&mut **c).await)?)
 }
