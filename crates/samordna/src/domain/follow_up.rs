@@ -146,6 +146,36 @@ pub struct GoalResult {
     pub met: Option<bool>,
 }
 
+/// A goal's result as shown: a figure is None when it is hidden.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ShownGoalResult {
+    pub all: Option<GoalFigure>,
+    pub female: Option<GoalFigure>,
+    pub male: Option<GoalFigure>,
+    pub met: Option<bool>,
+}
+
+impl GoalResult {
+    /// The result for someone who may not see small groups (`threshold` given): a figure with a
+    /// count from 1 to the threshold minus one is hidden, and women and men go together, so that
+    /// the total never gives one of them away. A volume goal's plan is not a count of people.
+    pub fn shown(&self, volume: bool, threshold: Option<i64>) -> ShownGoalResult {
+        let small = |f: &GoalFigure| {
+            threshold.is_some_and(|t| {
+                let counts = [f.reached, f.pending, if volume { 0 } else { f.counted }];
+                counts.iter().any(|c| *c > 0 && *c < t)
+            })
+        };
+        let hide_sex = small(&self.female) || small(&self.male);
+        ShownGoalResult {
+            all: (!small(&self.all)).then_some(self.all),
+            female: (!hide_sex).then_some(self.female),
+            male: (!hide_sex).then_some(self.male),
+            met: self.met,
+        }
+    }
+}
+
 /// The prorated plan for a period: planned a year × days / 365, rounded half up.
 pub fn prorated(planned_per_year: u32, from: NaiveDate, to: NaiveDate) -> i64 {
     let days = (to - from).num_days() + 1;
@@ -314,6 +344,20 @@ mod tests {
         assert_eq!(r.male, GoalFigure { reached: 0, counted: 2, pending: 0 });
         assert_eq!(r.all.per_mille(), Some(333));
         assert_eq!(r.met, Some(false));
+    }
+
+    #[test]
+    fn small_goal_figures_are_hidden_with_their_complement() {
+        let f = |reached, counted| GoalFigure { reached, counted, pending: 0 };
+        let r = GoalResult { all: f(6, 9), female: f(5, 5), male: f(1, 4), met: Some(false) };
+        assert_eq!(r.shown(false, None).female, Some(f(5, 5)));
+        let shown = r.shown(false, Some(5));
+        assert_eq!((shown.all, shown.female, shown.male), (Some(f(6, 9)), None, None));
+        // A plan of 30 is no count of people; 2 new of it is.
+        let v = GoalResult { all: f(12, 30), female: f(6, 0), male: f(6, 0), met: Some(false) };
+        assert_eq!(v.shown(true, Some(5)).all, Some(f(12, 30)));
+        let v = GoalResult { all: f(2, 30), female: f(2, 0), male: f(0, 0), met: Some(false) };
+        assert_eq!(v.shown(true, Some(5)), ShownGoalResult { all: None, female: None, male: None, met: Some(false) });
     }
 
     #[test]

@@ -7,7 +7,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::domain::audit::Action;
-use crate::domain::follow_up::{evaluate, suppress, Goal, GoalResult};
+use crate::domain::follow_up::{evaluate, suppress, Goal, GoalRule, ShownGoalResult};
 use crate::domain::participant::{
     age_group, check_code_list, check_instruments, default_instruments, Code, CodeList, FollowUpSettings, Instrument,
     Sex, AGE_GROUPS,
@@ -349,9 +349,9 @@ pub struct GoalsView {
     pub row: InterventionRow,
     pub settings: FollowUpSettings,
     pub period: Period,
-    pub goals: Vec<(Goal, GoalResult)>,
+    /// Each goal with its result as the caller may see it.
+    pub goals: Vec<(Goal, ShownGoalResult)>,
     pub suppressed: bool,
-    pub threshold: i32,
 }
 
 /// The intervention's goals measured over the period. Figures are counts, hidden when small for
@@ -364,14 +364,17 @@ pub async fn goals(db: &Db, p: &Principal, intervention_id: i64, period: Period)
     let facts = store::facts(&mut tx, intervention_id, period.to).await?;
     tx.commit().await?;
     let today = time::today();
+    // Small groups are hidden here, once, for the page and the API alike.
+    let hide_below = (!s.case_worker).then_some(threshold as i64);
     let results = goals
         .into_iter()
         .map(|g| {
-            let r = evaluate(&g, &facts, period.from, period.to, today);
+            let volume = matches!(g.rule, GoalRule::Volume { .. });
+            let r = evaluate(&g, &facts, period.from, period.to, today).shown(volume, hide_below);
             (g, r)
         })
         .collect();
-    Ok(GoalsView { row: s.row, settings, period, goals: results, suppressed: !s.case_worker, threshold })
+    Ok(GoalsView { row: s.row, settings, period, goals: results, suppressed: !s.case_worker })
 }
 
 /// One cell of a table: its count, or hidden.

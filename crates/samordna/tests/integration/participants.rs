@@ -344,7 +344,17 @@ both! {
         let (_, home) = app.login("deltagaransvarig.enkoping@example.org").await.page("/").await;
         assert!(home.contains("Deltagare 19750505") && home.contains("Försenad"), "{home}");
         // The lead sees the goals too (counts, no persons).
-        assert_eq!(lead.get(&format!("/api/v1/interventions/{id}/goals?{period}")).await.status(), StatusCode::OK);
+        // The lead sees the same goals with small groups hidden, in the API as on the page: 1 of 3
+        // and 4 of 5 are small; 5 new against the plan of 30 is not, but 3 women and 2 men are.
+        let hidden: Value = json_ok(&lead, &format!("/api/v1/interventions/{id}/goals?{period}")).await;
+        let h = hidden["goals"].as_array().unwrap();
+        assert!(h[0]["result"]["all"].is_null() && h[0]["result"]["female"].is_null() && h[0]["result"]["male"].is_null());
+        assert!(h[2]["result"]["all"].is_null());
+        assert_eq!(h[2]["result"]["met"], false);
+        assert_eq!(figure(&h[3], "all"), (5, 30, 0));
+        assert!(h[3]["result"]["female"].is_null() && h[3]["result"]["male"].is_null());
+        let (_, page) = app.login("insatsansvarig.enkoping@example.org").await.page(&format!("/insatser/{id}/mal?fran=2025-01-01&till=2025-12-31")).await;
+        assert!(page.contains("Dold (få deltagare)") && page.contains("5 av planerade 30") && !page.contains("1 av 3"), "{page}");
 
         // The case worker's statistics: nothing hidden.
         let s: Value = json_ok(&worker, &format!("/api/v1/interventions/{id}/statistics?{period}")).await;

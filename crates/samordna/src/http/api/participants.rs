@@ -15,7 +15,7 @@ use utoipa::{IntoParams, ToSchema};
 use super::applications::read_file;
 use super::meetings::document_response;
 use super::ApiJson;
-use crate::domain::follow_up::{Goal, GoalResult};
+use crate::domain::follow_up::{Goal, ShownGoalResult};
 use crate::domain::participant::{Code, CodeList, FollowUpSettings, Instrument};
 use crate::http::auth::ApiUser;
 use crate::http::error::{ApiError, Problem};
@@ -514,7 +514,9 @@ pub struct PeriodQuery {
 pub struct GoalDto {
     #[serde(flatten)]
     pub goal: Goal,
-    pub result: GoalResult,
+    /// The figures by sex; a figure is null where it would show a small group to someone who is
+    /// not the intervention's case worker.
+    pub result: ShownGoalResult,
 }
 
 #[derive(Serialize, ToSchema)]

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 
 use super::{render, FormErrors, Layout};
-use crate::domain::follow_up::{GoalResult, GoalRule};
+use crate::domain::follow_up::{GoalRule, ShownGoalResult};
 use crate::domain::participant::{CodeList, Occasion, Sex, StepKind};
 use crate::domain::party::PartyKind;
 use crate::http::auth::PageUser;
@@ -854,38 +854,27 @@ fn period_of(q: &PeriodForm) -> Result<Period, Vec<FieldError>> {
     })
 }
 
-fn figure_text(f: &crate::domain::follow_up::GoalFigure, volume: bool, hidden: bool) -> String {
-    if hidden {
-        return "Dold (få deltagare)".into();
-    }
+fn figure_text(f: Option<&crate::domain::follow_up::GoalFigure>, volume: bool) -> String {
+    let Some(f) = f else { return "Dold (få deltagare)".into() };
     if volume {
         return if f.counted > 0 { format!("{} av planerade {}", f.reached, f.counted) } else { f.reached.to_string() };
     }
     let pending = if f.pending > 0 { format!(" ({} ännu inte mätbara)", f.pending) } else { String::new() };
     match f.per_mille() {
-        Some(pm) => format!(
-            "{} av {} ({} %){pending}",
-            f.reached,
-            f.counted,
-            format!("{:.1}", pm as f64 / 10.0).replace('.', ",")
-        ),
+        Some(pm) => {
+            format!(
+                "{} av {} ({} %){pending}",
+                f.reached,
+                f.counted,
+                format!("{:.1}", pm as f64 / 10.0).replace('.', ",")
+            )
+        }
         None => format!("Inget att mäta ännu{pending}"),
     }
 }
 
-fn goal_line(
-    g: &crate::domain::follow_up::Goal,
-    r: &GoalResult,
-    parts: &[Choice],
-    suppressed: bool,
-    threshold: i64,
-) -> GoalLine {
+fn goal_line(g: &crate::domain::follow_up::Goal, r: &ShownGoalResult, parts: &[Choice]) -> GoalLine {
     let volume = matches!(g.rule, GoalRule::Volume { .. });
-    let small = |f: &crate::domain::follow_up::GoalFigure| {
-        suppressed && ((f.reached > 0 && f.reached < threshold) || (!volume && f.counted > 0 && f.counted < threshold))
-    };
-    // A group is hidden with its complement, so that totals never give it away.
-    let hide_sex = small(&r.female) || small(&r.male);
     GoalLine {
         level: g.level.label(),
         text: g.text.clone(),
@@ -896,9 +885,9 @@ fn goal_line(
             _ => "–".into(),
         },
         groups: vec![
-            ("Kvinnor", figure_text(&r.female, volume, hide_sex)),
-            ("Män", figure_text(&r.male, volume, hide_sex)),
-            ("Totalt", figure_text(&r.all, volume, small(&r.all))),
+            ("Kvinnor", figure_text(r.female.as_ref(), volume)),
+            ("Män", figure_text(r.male.as_ref(), volume)),
+            ("Totalt", figure_text(r.all.as_ref(), volume)),
         ],
         met: match r.met {
             Some(true) => "Uppnått",
@@ -922,7 +911,7 @@ pub async fn goals(
     let (_, stats) = follow_up::intervention_statistics(&state.db, &p, id, period).await?;
     let parts: Vec<Choice> =
         v.settings.parts.iter().map(|x| Choice { value: x.code.clone(), label: x.label.clone() }).collect();
-    let goals = v.goals.iter().map(|(g, r)| goal_line(g, r, &parts, v.suppressed, v.threshold as i64)).collect();
+    let goals = v.goals.iter().map(|(g, r)| goal_line(g, r, &parts)).collect();
     let case_worker = !v.suppressed;
     Ok(render(
         status,
