@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod documents;
 pub mod domain;
+pub mod export;
 pub mod http;
 pub mod service;
 pub mod storage;

@@ -80,10 +80,17 @@ pub enum Action {
     CaseWorkersAssign,
     FollowUpSave,
     FollowUpAssociationSave,
+    AllocationSave,
+    ContributionKeySave,
+    BudgetSave,
+    EconomySettingsSave,
+    RequisitionCreate,
+    RequisitionReview,
+    PopulationSave,
 }
 
 impl Action {
-    pub const ALL: [Action; 37] = [
+    pub const ALL: [Action; 44] = [
         Action::Login,
         Action::Logout,
         Action::SessionExpired,
@@ -121,6 +128,13 @@ impl Action {
         Action::CaseWorkersAssign,
         Action::FollowUpSave,
         Action::FollowUpAssociationSave,
+        Action::AllocationSave,
+        Action::ContributionKeySave,
+        Action::BudgetSave,
+        Action::EconomySettingsSave,
+        Action::RequisitionCreate,
+        Action::RequisitionReview,
+        Action::PopulationSave,
     ];
 
     pub fn code(self) -> &'static str {
@@ -162,6 +176,13 @@ impl Action {
             Action::CaseWorkersAssign => "intervention.case_workers",
             Action::FollowUpSave => "intervention.follow_up",
             Action::FollowUpAssociationSave => "association.follow_up",
+            Action::AllocationSave => "economy.allocation",
+            Action::ContributionKeySave => "economy.key",
+            Action::BudgetSave => "economy.budget",
+            Action::EconomySettingsSave => "economy.settings",
+            Action::RequisitionCreate => "requisition.create",
+            Action::RequisitionReview => "requisition.review",
+            Action::PopulationSave => "economy.populations",
         }
     }
 
@@ -208,6 +229,13 @@ impl Action {
             Action::CaseWorkersAssign => "Deltagaransvariga tilldelade",
             Action::FollowUpSave => "Uppföljningsinställningar ändrade",
             Action::FollowUpAssociationSave => "Förbundets uppföljningsinställningar ändrade",
+            Action::AllocationSave => "Tilldelning sparad",
+            Action::ContributionKeySave => "Fördelningsnyckel sparad",
+            Action::BudgetSave => "Förbundsbudget sparad",
+            Action::EconomySettingsSave => "Ekonomiinställningar sparade",
+            Action::RequisitionCreate => "Rekvisition inlämnad",
+            Action::RequisitionReview => "Rekvisition behandlad",
+            Action::PopulationSave => "Befolkningstal sparade",
         }
     }
 }

@@ -4,6 +4,7 @@ pub mod application;
 pub mod attachment;
 pub mod audit;
 pub mod collation;
+pub mod economy;
 pub mod email;
 pub mod follow_up;
 pub mod meeting;

@@ -25,7 +25,7 @@ impl Money {
         Money(ore)
     }
 
-    pub fn from_kronor(kronor: i64) -> Self {
+    pub const fn from_kronor(kronor: i64) -> Self {
         Money(kronor * ORE_PER_KRONA)
     }
 

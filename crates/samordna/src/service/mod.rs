@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod applications;
 pub mod audit;
 pub mod demo;
+pub mod economy;
 pub mod follow_up;
 pub mod interventions;
 pub mod meetings;
@@ -14,6 +15,7 @@ pub mod participants;
 pub mod personal_key;
 pub mod preparations;
 pub mod principal;
+pub mod requisitions;
 pub mod tokens;
 
 use crate::storage::StorageError;

@@ -50,6 +50,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0006_participants.sql"),
         postgres: include_str!("../../migrations/postgres/0006_participants.sql"),
     },
+    Migration {
+        version: 7,
+        name: "economy",
+        sqlite: include_str!("../../migrations/sqlite/0007_economy.sql"),
+        postgres: include_str!("../../migrations/postgres/0007_economy.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

@@ -5,6 +5,7 @@
 
 pub mod applications;
 pub mod audit;
+pub mod economy;
 pub mod interventions;
 pub mod meetings;
 pub mod members;
