@@ -168,12 +168,48 @@ pub async fn granted_intervention(
     period: (chrono::NaiveDate, chrono::NaiveDate),
     by_user: i64,
 ) -> ServiceResult<i64> {
+    let grant = Grant {
+        association_id,
+        owner_member_id,
+        partners: vec![partner_member_id],
+        name: name.to_string(),
+        period,
+        by_user,
+        max_total_ore: 300_000_000,
+        per_year: Vec::new(),
+        orientation: "individual",
+        content: json!({ "name": name }),
+    };
+    grant_intervention(db, &grant).await
+}
+
+/// What a board granted, for [`grant_intervention`].
+pub struct Grant {
+    pub association_id: i64,
+    pub owner_member_id: i64,
+    pub partners: Vec<i64>,
+    pub name: String,
+    pub period: (chrono::NaiveDate, chrono::NaiveDate),
+    pub by_user: i64,
+    pub max_total_ore: i64,
+    /// The yearly maxima, when the grant is per year.
+    pub per_year: Vec<(i32, i64)>,
+    /// individual or structural.
+    pub orientation: &'static str,
+    /// The application's content (its target group, participants per year, …).
+    pub content: serde_json::Value,
+}
+
+/// A granted, signed intervention as [`granted_intervention`] makes it, with the grant given.
+pub async fn grant_intervention(db: &Db, g: &Grant) -> ServiceResult<i64> {
     use crate::storage::{applications as app_store, interventions as iv, meetings as mt};
     use chrono::Datelike;
     let now = time::now();
-    let (start, end) = period;
+    let (association_id, owner_member_id, by_user, name) =
+        (g.association_id, g.owner_member_id, g.by_user, g.name.as_str());
+    let (start, end) = g.period;
     let mut tx = db.write().await?;
-    let content = json!({ "name": name }).to_string();
+    let content = g.content.to_string();
     let application = app_store::insert(
         &mut tx,
         &app_store::NewApplication {
@@ -187,7 +223,7 @@ pub async fn granted_intervention(
         },
     )
     .await?;
-    app_store::set_parties(&mut tx, application, owner_member_id, &[partner_member_id]).await?;
+    app_store::set_parties(&mut tx, application, owner_member_id, &g.partners).await?;
     let number = super::applications::registration_number("DEMO", start.year(), application);
     app_store::set_received(&mut tx, application, &number, now).await?;
     let write = mt::MeetingWrite {
@@ -213,14 +249,15 @@ pub async fn granted_intervention(
     )
     .await?;
     let clauses = json!([format!("bevilja finansiellt stöd enligt ansökan för insatsen *{name}*")]).to_string();
+    let per_year_json = serde_json::to_string(&g.per_year).expect("pairs serialise");
     let decision = mt::insert_decision(
         &mut tx,
         &mt::NewDecision {
             application_id: application,
             meeting_item_id: item,
             outcome: "granted",
-            max_total_ore: Some(300_000_000),
-            per_year: "[]",
+            max_total_ore: Some(g.max_total_ore),
+            per_year: &per_year_json,
             start_date: Some(start),
             end_date: Some(end),
             option_to_extend: false,
@@ -241,12 +278,12 @@ pub async fn granted_intervention(
             decision_id: decision,
             name,
             owner_member_id,
-            partners: &[partner_member_id],
-            orientation: "individual",
+            partners: &g.partners,
+            orientation: g.orientation,
             start_date: start,
             end_date: end,
-            max_total_ore: 300_000_000,
-            per_year: &[],
+            max_total_ore: g.max_total_ore,
+            per_year: &g.per_year,
             option_to_extend: false,
             conditions: "[]",
             agreement_text: &agreement,
@@ -255,7 +292,7 @@ pub async fn granted_intervention(
         },
     )
     .await?;
-    for member in [owner_member_id, partner_member_id] {
+    for member in std::iter::once(owner_member_id).chain(g.partners.iter().copied()) {
         iv::add_signature(&mut tx, intervention, member, by_user, "demo", now).await?;
     }
     iv::set_all_signed(&mut tx, intervention, now).await?;

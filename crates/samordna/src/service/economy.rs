@@ -152,7 +152,9 @@ pub struct KeyShareInput {
 
 #[derive(Debug, Clone, Deserialize, ToSchema)]
 pub struct KeyInput {
-    /// The first year the key applies; it applies until a later key starts.
+    /// The first year the key applies; it applies until a later key starts. (In the API the
+    /// year comes from the path.)
+    #[serde(default)]
     pub valid_from_year: i32,
     /// population, population_16_64 or fixed.
     pub kind: String,
@@ -172,14 +174,14 @@ pub fn parse_percent_ppm(text: &str) -> Option<i64> {
         return None;
     }
     let whole: i64 = whole.parse().ok()?;
-    let frac_ppm: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<4}").parse::<i64>().ok()? * 100 };
+    let frac_ppm: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<4}").parse::<i64>().ok()? };
     Some(whole * 10_000 + frac_ppm)
 }
 
 /// Writes millionths as a percentage with up to four decimals: 125 000 is "12,5".
 pub fn format_ppm(ppm: i64) -> String {
     let whole = ppm / 10_000;
-    let frac = ppm % 10_000 / 100;
+    let frac = ppm % 10_000;
     let rest = format!("{frac:04}");
     let rest = rest.trim_end_matches('0');
     if rest.is_empty() {

@@ -250,10 +250,8 @@ fn check(
     if from < i.start_date {
         errors.push(FieldError::new("period_from", "before_intervention_start"));
     }
-    if to > i.end_date.max(last) {
+    if to > last {
         errors.push(FieldError::new("period_to", "after_claim_period"));
-    } else if from > i.end_date {
-        errors.push(FieldError::new("period_from", "after_intervention_end"));
     }
     if from > today {
         errors.push(FieldError::new("period_from", "date_in_future"));
@@ -322,7 +320,8 @@ pub async fn create(
     let Checked { rows, types } = check(input, uploads, &i, settings.claim_tail_months, threshold, time::today())
         .map_err(ServiceError::Invalid)?;
     let amount: i64 = rows.iter().map(|r| r.2).sum();
-    let year = input.period_from.year();
+    // Final costs claimed in the tail after the end count against the grant's last year.
+    let year = input.period_from.year().min(i.end_date.year());
     let years = interventions_store::budget_years(&mut tx, intervention_id).await?;
     let sums = store::claim_sums(&mut tx, intervention_id).await?;
     let claimed_in_year = sums.iter().find(|s| s.year == year).map_or(0, |s| s.claimed_ore);

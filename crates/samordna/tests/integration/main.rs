@@ -9,6 +9,7 @@ mod applications;
 mod audit;
 mod auth;
 mod cli;
+mod economy;
 mod meetings;
 mod pages;
 mod participants;

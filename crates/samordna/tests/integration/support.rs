@@ -332,3 +332,26 @@ pub fn pdf_text(bytes: &[u8]) -> String {
     let text = String::from_utf8(out.stdout).unwrap().replace('\u{a0}', " ");
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
+
+/// A spreadsheet converted to CSV by LibreOffice (headless, its own profile so that tests can run
+/// side by side): semicolons, UTF-8, cell values as stored rather than as formatted.
+pub fn libreoffice_csv(xlsx: &[u8]) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("export.xlsx");
+    std::fs::write(&path, xlsx).unwrap();
+    let profile = format!("-env:UserInstallation=file://{}/profile", dir.path().display());
+    let out = std::process::Command::new("libreoffice")
+        .arg(&profile)
+        .args([
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):59,34,76,1,,0,false,true,false",
+            "--outdir",
+        ])
+        .arg(dir.path())
+        .arg(&path)
+        .output()
+        .expect("LibreOffice (libreoffice-calc) is installed");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::read_to_string(dir.path().join("export.csv")).expect("LibreOffice wrote the CSV")
+}

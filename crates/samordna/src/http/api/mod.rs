@@ -1,6 +1,7 @@
 //! The JSON API under /api/v1. Its OpenAPI 3.1 document is generated from these handlers.
 
 pub mod applications;
+pub mod economy;
 mod interventions;
 mod meetings;
 mod members;
@@ -61,6 +62,7 @@ pub fn router(max_attachment_bytes: usize) -> OpenApiRouter<AppState> {
     let uploads = OpenApiRouter::new()
         .routes(routes!(applications::upload))
         .routes(routes!(participants::import))
+        .routes(routes!(economy::list_requisitions, economy::create_requisition))
         .layer(axum::extract::DefaultBodyLimit::max(max_attachment_bytes + 64 * 1024));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(users::me))
@@ -101,6 +103,17 @@ pub fn router(max_attachment_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(participants::code_list_put))
         .routes(routes!(participants::association_settings_get, participants::association_settings_put))
         .routes(routes!(participants::due))
+        .routes(routes!(economy::get_requisition))
+        .routes(routes!(economy::requisition_attachment))
+        .routes(routes!(economy::review_requisition))
+        .routes(routes!(economy::get_allocation, economy::put_allocation))
+        .routes(routes!(economy::put_key))
+        .routes(routes!(economy::put_populations))
+        .routes(routes!(economy::contributions))
+        .routes(routes!(economy::get_budget, economy::put_budget))
+        .routes(routes!(economy::return_ratios))
+        .routes(routes!(economy::uppfoljning_finsam))
+        .routes(routes!(economy::get_settings, economy::put_settings))
         .merge(uploads)
 }
 
