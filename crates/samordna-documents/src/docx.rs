@@ -13,7 +13,9 @@ pub enum Block {
     Bullet(String),
 }
 
-fn xml_escape(s: &str) -> String {
+/// Text made safe for XML character data and attribute values; control characters XML 1.0 does not
+/// allow are dropped.
+pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
