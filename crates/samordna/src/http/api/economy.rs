@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::applications::file_response;
-use super::ApiJson;
+use super::{association_of, ApiJson};
 use crate::domain::economy::{Attribution, Contribution, KeyKind, RequisitionStatus, ReviewAction};
 use crate::domain::money::Money;
 use crate::export::{self, Column, Format, Kind, Value};
@@ -21,7 +21,6 @@ use crate::http::AppState;
 use crate::service::economy::{
     self, AllocationInput, Basis, BudgetPostInput, EconomySettings, FinsamYear, KeyInput, PopulationInput,
 };
-use crate::service::principal::Principal;
 use crate::service::requisitions::{self, RequisitionInput, ReviewInput, Summary, Upload};
 use crate::service::FieldError;
 
@@ -29,10 +28,6 @@ use crate::service::FieldError;
 pub struct AssociationQuery {
     /// The association (default: the caller's first).
     pub association_id: Option<i64>,
-}
-
-fn association_of(p: &Principal, asked: Option<i64>) -> Result<i64, ApiError> {
-    asked.or_else(|| p.association_ids().first().copied()).ok_or_else(ApiError::not_found)
 }
 
 #[derive(Serialize, ToSchema)]

@@ -6,13 +6,12 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::ApiJson;
+use super::{association_of, ApiJson};
 use crate::domain::party::PartyKind;
 use crate::http::auth::ApiUser;
 use crate::http::error::{ApiError, Problem};
 use crate::http::AppState;
 use crate::service::members::{self, NewMemberInput};
-use crate::service::principal::Principal;
 
 #[derive(Serialize, Deserialize, ToSchema)]
 pub struct PopulationDto {
@@ -36,10 +35,6 @@ pub struct MemberDto {
 pub struct MemberQuery {
     /// The association (default: the caller's first).
     pub association_id: Option<i64>,
-}
-
-fn association_of(p: &Principal, asked: Option<i64>) -> Result<i64, ApiError> {
-    asked.or_else(|| p.association_ids().first().copied()).ok_or_else(ApiError::not_found)
 }
 
 fn dash(org: &str) -> String {

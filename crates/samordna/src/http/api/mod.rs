@@ -117,6 +117,11 @@ pub fn router(max_attachment_bytes: usize) -> OpenApiRouter<AppState> {
         .merge(uploads)
 }
 
+/// The association a request is about: the one asked for, or the caller's first.
+fn association_of(p: &crate::service::principal::Principal, asked: Option<i64>) -> Result<i64, ApiError> {
+    asked.or_else(|| p.association_ids().first().copied()).ok_or_else(ApiError::not_found)
+}
+
 /// A JSON body whose rejections are problem+json like every other API error.
 pub struct ApiJson<T>(pub T);
 
