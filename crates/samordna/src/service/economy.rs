@@ -59,11 +59,7 @@ fn see(p: &Principal, association_id: i64) -> ServiceResult<()> {
 /// May change the association's economy: its administrator or its director.
 fn manage(p: &Principal, association_id: i64) -> ServiceResult<()> {
     see(p, association_id)?;
-    let allowed = p.grants.iter().any(|g| {
-        g.role == Role::SystemAdmin
-            || (matches!(g.role, Role::AssociationAdmin | Role::Director) && g.association_id == Some(association_id))
-    });
-    if allowed {
+    if p.is_system_admin() || p.holds_in(association_id, &[Role::AssociationAdmin, Role::Director]) {
         Ok(())
     } else {
         Err(ServiceError::Forbidden)
@@ -711,7 +707,7 @@ pub struct FinsamYear {
 /// Who sees the participant counts exactly: the association's administrator, who reports them
 /// to Uppföljning Finsam. Everyone else sees small counts hidden.
 fn reports_to_finsam(p: &Principal, association_id: i64) -> bool {
-    p.grants.iter().any(|g| g.role == Role::AssociationAdmin && g.association_id == Some(association_id))
+    p.holds_in(association_id, &[Role::AssociationAdmin])
 }
 
 pub async fn uppfoljning_finsam(db: &Db, p: &Principal, association_id: i64, year: i32) -> ServiceResult<FinsamYear> {

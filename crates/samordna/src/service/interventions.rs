@@ -65,7 +65,12 @@ impl InterventionView {
     }
 }
 
-async fn load(tx: &mut Tx, p: &Principal, id: i64) -> ServiceResult<(InterventionRow, Vec<PartyRow>, Reach)> {
+/// The intervention, its parties and the caller's reach, if the caller may see it (else NotFound).
+pub(crate) async fn load(
+    tx: &mut Tx,
+    p: &Principal,
+    id: i64,
+) -> ServiceResult<(InterventionRow, Vec<PartyRow>, Reach)> {
     let row = store::get(tx, id, time::today()).await?.ok_or(ServiceError::NotFound)?;
     let parties = store::parties(tx, id).await?;
     let reach = reach(p, row.association_id);

@@ -42,6 +42,12 @@ impl Principal {
         self.grants.iter().any(|g| g.role == role)
     }
 
+    /// Does the caller hold one of these roles in the association (an association role there, or
+    /// a member role at one of its members)?
+    pub fn holds_in(&self, association_id: i64, roles: &[Role]) -> bool {
+        self.grants.iter().any(|g| roles.contains(&g.role) && g.association_id == Some(association_id))
+    }
+
     /// The associations the caller has any role in, in the order the grants were given.
     pub fn association_ids(&self) -> Vec<i64> {
         let mut ids: Vec<i64> = Vec::new();

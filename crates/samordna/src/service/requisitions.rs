@@ -21,7 +21,7 @@ use crate::storage::{Db, Tx};
 
 use super::audit::{Actor, Event};
 use super::economy::settings_in;
-use super::interventions::reach;
+use super::interventions::load;
 use super::principal::Principal;
 use super::{FieldError, ServiceError, ServiceResult};
 
@@ -132,16 +132,9 @@ pub struct RequisitionView {
     pub actions: Vec<ReviewAction>,
 }
 
-/// Loads the intervention if the caller may see it.
+/// The intervention, if the caller may see it.
 async fn visible(tx: &mut Tx, p: &Principal, intervention_id: i64) -> ServiceResult<InterventionRow> {
-    let row = interventions_store::get(tx, intervention_id, time::today()).await?.ok_or(ServiceError::NotFound)?;
-    let parties = interventions_store::parties(tx, intervention_id).await?;
-    let r = reach(p, row.association_id);
-    if r.all || parties.iter().any(|x| r.members.contains(&x.member_id)) {
-        Ok(row)
-    } else {
-        Err(ServiceError::NotFound)
-    }
+    Ok(load(tx, p, intervention_id).await?.0)
 }
 
 fn is_owner_lead(p: &Principal, i: &InterventionRow) -> bool {
@@ -150,10 +143,6 @@ fn is_owner_lead(p: &Principal, i: &InterventionRow) -> bool {
             && g.member_id == Some(i.owner_member_id)
             && g.association_id == Some(i.association_id)
     })
-}
-
-fn holds_in(p: &Principal, association_id: i64, roles: &[Role]) -> bool {
-    p.grants.iter().any(|g| roles.contains(&g.role) && g.association_id == Some(association_id))
 }
 
 /// Who takes which step: the office (handläggare or förbundschef) reviews and rejects, the
@@ -169,9 +158,9 @@ fn allowed_actions(p: &Principal, r: &RequisitionRow) -> Vec<ReviewAction> {
         .into_iter()
         .filter(|action| action.next(status).is_some())
         .filter(|action| match action {
-            ReviewAction::Review | ReviewAction::Reject => holds_in(p, a, &[Role::CaseOfficer, Role::Director]),
-            ReviewAction::Attest => holds_in(p, a, &[Role::Director]),
-            ReviewAction::Pay => holds_in(p, a, &[Role::AssociationAdmin, Role::Director]),
+            ReviewAction::Review | ReviewAction::Reject => p.holds_in(a, &[Role::CaseOfficer, Role::Director]),
+            ReviewAction::Attest => p.holds_in(a, &[Role::Director]),
+            ReviewAction::Pay => p.holds_in(a, &[Role::AssociationAdmin, Role::Director]),
         })
         .collect()
 }
