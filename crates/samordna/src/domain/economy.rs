@@ -45,6 +45,21 @@ impl KeyKind {
 /// A whole share, in millionths: 1 000 000 is 100 %.
 pub const WHOLE_PPM: i64 = 1_000_000;
 
+/// Reads a percentage with at most four decimals into millionths: "12,5" is 125 000.
+pub fn parse_percent_ppm(text: &str) -> Option<i64> {
+    let t = text.trim().trim_end_matches('%').trim().replace(',', ".");
+    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
+    if whole.is_empty() || !whole.chars().all(|c| c.is_ascii_digit()) || whole.len() > 3 {
+        return None;
+    }
+    if frac.len() > 4 || !frac.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let whole: i64 = whole.parse().ok()?;
+    let frac_ppm: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<4}").parse::<i64>().ok()? };
+    Some(whole * 10_000 + frac_ppm)
+}
+
 /// Splits `total` whole units by `weights` so that the parts sum exactly to `total`: every part
 /// gets the whole units of its exact share, and the units left over go one each to the largest
 /// remainders (the largest remainder method). Equal remainders go to the larger weight first,
@@ -95,6 +110,10 @@ pub struct Contribution {
     /// The kommun's share of the kommuner's quarter in millionths (None for other members).
     pub key_share_ppm: Option<i64>,
 }
+
+/// The rounding rule of [`contributions`], as the figures state it.
+pub const ROUNDING_RULE: &str = "Hela kronor. Regionens del är hälften av statens tilldelning, avrundad nedåt; \
+    kommunerna delar resten efter nyckeln med största-restmetoden, så att delarna summerar exakt.";
 
 /// The members' contributions for a year in which the state allocates `state` (whole kronor).
 ///
@@ -220,6 +239,14 @@ pub struct Returns {
     /// Money to structural interventions, shown apart.
     pub structural: Money,
 }
+
+/// How [`returns`] attributes money, as every report of it states it (reference 4.10).
+pub const RETURN_METHOD: &str = "Insatsmedel per kommun (R): en insats som bara har en kommun som part räknas helt till den; \
+    andra fördelas efter deltagarnas hemkommun, och utan deltagare efter befolkningen i de kommuner den omfattar. \
+    Strukturövergripande insatser redovisas för sig. Utväxling U = R / kommunens medlemsbidrag; när allt fördelas efter \
+    befolkning är U = 4, eftersom staten och regionen tillför tre gånger kommunernas medel. Rättviseindex \
+    F = (R / summan av R) / (befolkning / summan av befolkning); 1,0 betyder kommunens befolkningsandel. \
+    Finsam-medlen är gemensamma och styrelsen beslutar efter behov, inte efter bidrag.";
 
 /// A kommun as the return calculation needs it: id, name, population and own contribution.
 #[derive(Debug, Clone)]
@@ -511,6 +538,17 @@ mod tests {
         let c = contributions(1_001, &members);
         assert_eq!(c[8].amount, Money::from_kronor(500));
         assert_eq!(c[..8].iter().map(|c| c.amount.ore()).sum::<i64>(), 501 * 100);
+    }
+
+    #[test]
+    fn percentages_read_into_millionths() {
+        assert_eq!(parse_percent_ppm("12,5"), Some(125_000));
+        assert_eq!(parse_percent_ppm("60.1463 %"), Some(601_463));
+        assert_eq!(parse_percent_ppm("2,9999"), Some(29_999));
+        assert_eq!(parse_percent_ppm("100"), Some(1_000_000));
+        assert_eq!(parse_percent_ppm("1,23456"), None);
+        assert_eq!(parse_percent_ppm("-1"), None);
+        assert_eq!(parse_percent_ppm(""), None);
     }
 
     #[test]

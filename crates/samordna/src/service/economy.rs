@@ -2,7 +2,7 @@
 //! contributions under the dated key, the budget per post, each kommun's return (utväxling) and
 //! the figures of the national follow-up Uppföljning Finsam.
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use utoipa::ToSchema;
@@ -10,7 +10,7 @@ use utoipa::ToSchema;
 use crate::domain::application::ApplicationContent;
 use crate::domain::audit::Action;
 use crate::domain::economy::{
-    self, Contribution, InterventionMoney, KeyKind, KommunBasis, MemberWeight, Returns, WHOLE_PPM,
+    self, parse_percent_ppm, Contribution, InterventionMoney, KeyKind, KommunBasis, MemberWeight, Returns, WHOLE_PPM,
 };
 use crate::domain::follow_up::suppress;
 use crate::domain::money::Money;
@@ -78,8 +78,8 @@ fn check_year(year: i32) -> ServiceResult<()> {
     }
 }
 
-/// Whole kronor from a field in kronor that may not be negative.
-fn kronor(field: &'static str, value: i64, errors: &mut Vec<FieldError>) -> Money {
+/// Whole kronor from a field in kronor that may be neither negative nor absurd.
+fn kronor(field: impl Into<String>, value: i64, errors: &mut Vec<FieldError>) -> Money {
     if value < 0 {
         errors.push(FieldError::new(field, "negative_amount"));
     } else if value > 100_000_000_000 {
@@ -157,34 +157,6 @@ pub struct KeyInput {
     /// For fixed keys: every kommun's share; they must sum to exactly 100 %.
     #[serde(default)]
     pub shares: Vec<KeyShareInput>,
-}
-
-/// Reads a percentage with at most four decimals into millionths: "12,5" is 125 000.
-pub fn parse_percent_ppm(text: &str) -> Option<i64> {
-    let t = text.trim().trim_end_matches('%').trim().replace(',', ".");
-    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
-    if whole.is_empty() || !whole.chars().all(|c| c.is_ascii_digit()) || whole.len() > 3 {
-        return None;
-    }
-    if frac.len() > 4 || !frac.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    let whole: i64 = whole.parse().ok()?;
-    let frac_ppm: i64 = if frac.is_empty() { 0 } else { format!("{frac:0<4}").parse::<i64>().ok()? };
-    Some(whole * 10_000 + frac_ppm)
-}
-
-/// Writes millionths as a percentage with up to four decimals: 125 000 is "12,5".
-pub fn format_ppm(ppm: i64) -> String {
-    let whole = ppm / 10_000;
-    let frac = ppm % 10_000;
-    let rest = format!("{frac:04}");
-    let rest = rest.trim_end_matches('0');
-    if rest.is_empty() {
-        whole.to_string()
-    } else {
-        format!("{whole},{rest}")
-    }
 }
 
 pub async fn set_key(db: &Db, p: &Principal, association_id: i64, input: &KeyInput) -> ServiceResult<()> {
@@ -343,12 +315,7 @@ pub async fn set_budget(
         } else if rows.iter().any(|r| r.post == code) {
             errors.push(FieldError::new(format!("posts[{i}].post"), "duplicate"));
         }
-        let mut amount = |field: &str, v: i64| {
-            if v < 0 {
-                errors.push(FieldError::new(format!("posts[{i}].{field}"), "negative_amount"));
-            }
-            Money::from_kronor(v.max(0)).ore()
-        };
+        let mut amount = |field: &str, v: i64| kronor(format!("posts[{i}].{field}"), v, &mut errors).ore();
         let budget = amount("budget_sek", post.budget_sek);
         let outcome = post.outcome_sek.map(|v| amount("outcome_sek", v));
         let forecast = post.forecast_sek.map(|v| amount("forecast_sek", v));
@@ -742,14 +709,19 @@ pub async fn uppfoljning_finsam(db: &Db, p: &Principal, association_id: i64, yea
     };
     let lines = interventions
         .iter()
-        .map(|i| {
-            let content: ApplicationContent = serde_json::from_str(&i.content).unwrap_or_default();
+        .map(|i| -> ServiceResult<FinsamIntervention> {
+            // The service writes the content whole; one that does not read is a fault to report,
+            // not a blank line in a national report.
+            let content: ApplicationContent = serde_json::from_str(&i.content).map_err(|e| {
+                tracing::error!(intervention = i.id, error = %e, "application content unreadable");
+                ServiceError::Conflict("content_unreadable")
+            })?;
             let count =
                 |sex: &str| by_sex.iter().filter(|(id, s, _)| *id == i.id && s == sex).map(|(_, _, n)| *n).sum::<i64>();
             let structural = i.orientation == "structural";
             let (women, men) = (count("female"), count("male"));
             let [women, men, total] = show([women, men, women + men]);
-            FinsamIntervention {
+            Ok(FinsamIntervention {
                 intervention_id: i.id,
                 name: i.name.clone(),
                 orientation: if structural { "Strukturövergripande" } else { "Individinriktad" }.to_string(),
@@ -763,9 +735,9 @@ pub async fn uppfoljning_finsam(db: &Db, p: &Principal, association_id: i64, yea
                 women: (!structural).then_some(women),
                 men: (!structural).then_some(men),
                 participants_total: Some(total),
-            }
+            })
         })
-        .collect();
+        .collect::<ServiceResult<Vec<_>>>()?;
     Ok(FinsamYear {
         year,
         allocated_state_sek: sum_kind(&[PartyKind::Fk, PartyKind::Af]),
@@ -779,27 +751,4 @@ pub async fn uppfoljning_finsam(db: &Db, p: &Principal, association_id: i64, yea
         suppressed: !exact,
         missing: c.missing.map(str::to_string),
     })
-}
-
-/// The first day of the year a date lies in, and its last.
-pub fn year_bounds(d: NaiveDate) -> (NaiveDate, NaiveDate) {
-    (NaiveDate::from_ymd_opt(d.year(), 1, 1).expect("valid"), NaiveDate::from_ymd_opt(d.year(), 12, 31).expect("valid"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn percentages_read_and_write_in_millionths() {
-        assert_eq!(parse_percent_ppm("12,5"), Some(125_000));
-        assert_eq!(parse_percent_ppm("60.1463 %"), Some(601_463));
-        assert_eq!(parse_percent_ppm("100"), Some(1_000_000));
-        assert_eq!(parse_percent_ppm("1,23456"), None);
-        assert_eq!(parse_percent_ppm("-1"), None);
-        assert_eq!(parse_percent_ppm(""), None);
-        assert_eq!(format_ppm(125_000), "12,5");
-        assert_eq!(format_ppm(601_463), "60,1463");
-        assert_eq!(format_ppm(1_000_000), "100");
-    }
 }

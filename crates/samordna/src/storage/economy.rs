@@ -319,6 +319,14 @@ pub async fn claim_sums(tx: &mut Tx, intervention_id: i64) -> Result<Vec<ClaimSu
         .bind(intervention_id).fetch_all(&mut **c).await)?)
 }
 
+/// The first and last day of a year (checked to lie within 2000–2200 by the services).
+fn year_range(year: i32) -> (NaiveDate, NaiveDate) {
+    (
+        NaiveDate::from_ymd_opt(year, 1, 1).expect("year in range"),
+        NaiveDate::from_ymd_opt(year, 12, 31).expect("year in range"),
+    )
+}
+
 /// An intervention of the association active in a year, with its money that year.
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct InterventionYear {
@@ -336,8 +344,7 @@ pub struct InterventionYear {
 }
 
 pub async fn interventions_in_year(tx: &mut Tx, association_id: i64, year: i32) -> Result<Vec<InterventionYear>> {
-    let from = NaiveDate::from_ymd_opt(year, 1, 1).expect("year in range");
-    let to = NaiveDate::from_ymd_opt(year, 12, 31).expect("year in range");
+    let (from, to) = year_range(year);
     Ok(on_backend!(tx, c => sqlx::query_as(
         "SELECT i.id, i.name, i.orientation, m.name AS owner_name, i.start_date, i.end_date, a.content,
              CAST(COALESCE((SELECT b.max_ore FROM intervention_budget_years b WHERE b.intervention_id = i.id AND b.year = $2), 0) AS BIGINT) AS granted_ore,
@@ -360,8 +367,7 @@ pub async fn kommun_parties(tx: &mut Tx, association_id: i64) -> Result<Vec<(i64
 
 /// Participations active some day in the year, per intervention and home kommun (known only).
 pub async fn participants_by_kommun(tx: &mut Tx, association_id: i64, year: i32) -> Result<Vec<(i64, i64, i64)>> {
-    let from = NaiveDate::from_ymd_opt(year, 1, 1).expect("year in range");
-    let to = NaiveDate::from_ymd_opt(year, 12, 31).expect("year in range");
+    let (from, to) = year_range(year);
     Ok(on_backend!(tx, c => sqlx::query_as(
         "SELECT intervention_id, home_member_id, COUNT(*) FROM participations
          WHERE association_id = $1 AND NOT voided AND enrolled_on <= $3 AND (exited_on IS NULL OR exited_on >= $2)
@@ -372,8 +378,7 @@ pub async fn participants_by_kommun(tx: &mut Tx, association_id: i64, year: i32)
 
 /// Participations active some day in the year, per intervention and sex.
 pub async fn participants_by_sex(tx: &mut Tx, association_id: i64, year: i32) -> Result<Vec<(i64, String, i64)>> {
-    let from = NaiveDate::from_ymd_opt(year, 1, 1).expect("year in range");
-    let to = NaiveDate::from_ymd_opt(year, 12, 31).expect("year in range");
+    let (from, to) = year_range(year);
     Ok(on_backend!(tx, c => sqlx::query_as(
         "SELECT intervention_id, sex, COUNT(*) FROM participations
          WHERE association_id = $1 AND NOT voided AND enrolled_on <= $3 AND (exited_on IS NULL OR exited_on >= $2)

@@ -12,7 +12,9 @@ use utoipa::{IntoParams, ToSchema};
 
 use super::applications::file_response;
 use super::{association_of, ApiJson};
-use crate::domain::economy::{Attribution, Contribution, KeyKind, RequisitionStatus, ReviewAction};
+use crate::domain::economy::{
+    Attribution, Contribution, KeyKind, RequisitionStatus, ReviewAction, RETURN_METHOD, ROUNDING_RULE,
+};
 use crate::domain::money::Money;
 use crate::export::{self, Column, Format, Kind, Value};
 use crate::http::auth::ApiUser;
@@ -384,9 +386,6 @@ pub struct ContributionsDto {
     pub rounding: String,
 }
 
-pub const ROUNDING_RULE: &str = "Hela kronor. Regionens del är hälften av statens tilldelning, avrundad nedåt; \
-    kommunerna delar resten efter nyckeln med största-restmetoden, så att delarna summerar exakt.";
-
 fn contribution_dto(c: &Contribution) -> ContributionDto {
     ContributionDto {
         member_id: c.member_id,
@@ -545,13 +544,6 @@ pub struct ReturnRatiosDto {
     pub method: String,
     pub years: Vec<ReturnYearDto>,
 }
-
-pub const RETURN_METHOD: &str = "Insatsmedel per kommun (R): en insats som bara har en kommun som part räknas helt till den; \
-    andra fördelas efter deltagarnas hemkommun, och utan deltagare efter befolkningen i de kommuner den omfattar. \
-    Strukturövergripande insatser redovisas för sig. Utväxling U = R / kommunens medlemsbidrag; när allt fördelas efter \
-    befolkning är U = 4, eftersom staten och regionen tillför tre gånger kommunernas medel. Rättviseindex \
-    F = (R / summan av R) / (befolkning / summan av befolkning); 1,0 betyder kommunens befolkningsandel. \
-    Finsam-medlen är gemensamma och styrelsen beslutar efter behov, inte efter bidrag.";
 
 fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
