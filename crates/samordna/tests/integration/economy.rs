@@ -317,7 +317,7 @@ both! {
         let file = officer.get(&format!("{path}/{first}/attachments/{aid}")).await;
         assert_eq!(file.headers()["content-type"], "application/pdf");
         assert_eq!(&file.bytes().await.unwrap()[..], b"%PDF-1.7\nunderlag");
-        // Someone outside the association does not learn the intervention exists.
+        // The two accepted claims with files kept their evidence; the refused ones left none.
         assert_eq!(app.count("SELECT COUNT(*) FROM requisition_attachments").await, 2);
     }
 
@@ -477,5 +477,94 @@ both! {
         let r = admin.get("/api/v1/years/2022/uppfoljning-finsam?format=pdf").await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         let _ = heby;
+    }
+}
+
+/// The codes of a 422 answer's fields.
+async fn codes(r: reqwest::Response) -> Vec<String> {
+    assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = r.json().await.unwrap();
+    body["errors"].as_array().unwrap().iter().map(|e| e["code"].as_str().unwrap().to_string()).collect()
+}
+
+both! {
+    async fn economy_rules_refuse_and_save_nothing(app) {
+        let association = app.association_id().await;
+        let d = director(&app).await;
+        // The allocation's decision date may not lie ahead.
+        let r = d.put("/api/v1/years/2026/allocation", &json!({"state_allocation_sek": 1000, "decided_on": "2099-01-01"})).await;
+        assert_eq!(codes(r).await, vec!["date_in_future"]);
+        assert_eq!(app.count("SELECT COUNT(*) FROM association_years").await, 0);
+
+        // Keys: an unknown kind, shares on a population key, a kommun left out of a fixed key.
+        assert_eq!(codes(d.put("/api/v1/years/2026/contribution-key", &json!({"kind": "equal"})).await).await, vec!["unknown_code"]);
+        let uppsala = member(&app, "Uppsala kommun").await;
+        let r = d.put("/api/v1/years/2026/contribution-key", &json!({"kind": "population", "shares": [{"member_id": uppsala, "percent": "100"}]})).await;
+        assert_eq!(codes(r).await, vec!["shares_only_fixed"]);
+        let r = d.put("/api/v1/years/2026/contribution-key", &json!({"kind": "fixed", "shares": [{"member_id": uppsala, "percent": "100"}]})).await;
+        assert_eq!(codes(r).await, vec!["required"]);
+        assert_eq!(app.count("SELECT COUNT(*) FROM contribution_keys").await, 0);
+
+        // The budget: an unknown post, a post twice, a negative outcome.
+        let r = d.put("/api/v1/years/2026/budget", &json!([
+            {"post": "coffee", "budget_sek": 1},
+            {"post": "office", "budget_sek": 1},
+            {"post": "office", "budget_sek": 2, "outcome_sek": -3}
+        ])).await;
+        assert_eq!(codes(r).await, vec!["unknown_code", "duplicate", "negative_amount"]);
+        assert_eq!(app.count("SELECT COUNT(*) FROM budget_posts").await, 0);
+
+        // The settings: a tail beyond two years and a negative threshold are refused; the officer
+        // may read but not change them.
+        let r = d.put("/api/v1/economy-settings", &json!({"claim_tail_months": 25, "attachment_threshold_sek": -1})).await;
+        assert_eq!(codes(r).await, vec!["out_of_range", "negative_amount"]);
+        let officer = app.api(&app.token("handlaggare@example.org").await);
+        let r = officer.put("/api/v1/economy-settings", &json!({"claim_tail_months": 1, "attachment_threshold_sek": 1})).await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        assert_eq!(app.count("SELECT COUNT(*) FROM economy_settings").await, 0);
+        let body: Value = officer.get("/api/v1/economy-settings").await.json().await.unwrap();
+        assert_eq!(body, json!({"claim_tail_months": 3, "attachment_threshold_sek": 50_000}));
+
+        // Settings that are saved change the rules: no tail, and evidence above 1 000 kr.
+        let r = d.put("/api/v1/economy-settings", &json!({"claim_tail_months": 0, "attachment_threshold_sek": 1_000})).await;
+        assert_eq!(r.status(), StatusCode::NO_CONTENT);
+        let enkoping = member(&app, "Enköpings kommun").await;
+        let af = member(&app, "Arbetsförmedlingen").await;
+        let start = chrono::NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+        let end = chrono::NaiveDate::from_ymd_opt(2025, 12, 31).unwrap();
+        let id = samordna::service::demo::granted_intervention(&app.db, association, enkoping, af, "Jobbcentrum", (start, end), 1)
+            .await
+            .unwrap();
+        let lead = app.api(&app.token("insatsansvarig.enkoping@example.org").await);
+        let path = format!("/api/v1/interventions/{id}/requisitions");
+        let claim = |from: &str, to: &str, amount: &str, kind: &str| {
+            json!({"period_from": from, "period_to": to, "rows": [{"cost_kind": kind, "amount": amount}]})
+        };
+        assert_eq!(codes(lead.post(&path, &claim("2025-03-01", "2025-03-31", "1 001", "other")).await).await, vec!["evidence_required"]);
+        assert_eq!(codes(lead.post(&path, &claim("2026-01-01", "2026-01-31", "10", "other")).await).await, vec!["after_claim_period"]);
+        // Rows: none, an unknown cost kind, an amount that is not one, zero; a period ahead.
+        let r = lead.post(&path, &json!({"period_from": "2025-03-01", "period_to": "2025-03-31", "rows": []})).await;
+        assert_eq!(codes(r).await, vec!["required"]);
+        assert_eq!(codes(lead.post(&path, &claim("2025-03-01", "2025-03-31", "10", "fika")).await).await, vec!["unknown_code"]);
+        assert_eq!(codes(lead.post(&path, &claim("2025-03-01", "2025-03-31", "tio", "other")).await).await, vec!["amount_invalid"]);
+        assert_eq!(codes(lead.post(&path, &claim("2025-03-01", "2025-03-31", "0", "other")).await).await, vec!["amount_not_positive"]);
+        // A period that starts in the future, in an intervention that runs that long.
+        let long = samordna::service::demo::granted_intervention(
+            &app.db, association, enkoping, af, "Senare", (start, chrono::NaiveDate::from_ymd_opt(2099, 1, 1).unwrap()), 1,
+        )
+        .await
+        .unwrap();
+        let r = lead.post(&format!("/api/v1/interventions/{long}/requisitions"), &claim("2098-01-01", "2098-01-31", "10", "other")).await;
+        assert_eq!(codes(r).await, vec!["date_in_future"]);
+        assert_eq!(app.count("SELECT COUNT(*) FROM requisitions").await, 0);
+        // Within the rules it is saved; a step out of order is a conflict and changes nothing.
+        let r = lead.post(&path, &claim("2025-03-01", "2025-03-31", "1 000", "other")).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+        let rid = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+        let r = app.api(&app.token("forbundsadmin@example.org").await)
+            .post(&format!("{path}/{rid}/review"), &json!({"action": "pay", "paid_on": "2025-04-01"}))
+            .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        assert_eq!(app.count(&format!("SELECT COUNT(*) FROM requisitions WHERE id = {rid} AND status = 'submitted'")).await, 1);
     }
 }
