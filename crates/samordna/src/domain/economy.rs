@@ -126,44 +126,31 @@ pub const ROUNDING_RULE: &str = "Hela kronor. Regionens del är hälften av stat
 pub fn contributions(state_kronor: i64, members: &[MemberWeight]) -> Vec<Contribution> {
     let region_total = state_kronor / 2;
     let kommun_total = state_kronor - region_total;
-    let regions: Vec<&MemberWeight> = members.iter().filter(|m| m.kind == PartyKind::Region).collect();
-    let kommuner: Vec<&MemberWeight> = members.iter().filter(|m| m.kind == PartyKind::Kommun).collect();
-    let region_parts = split_by_weight(region_total, &vec![1; regions.len()]);
-    let kommun_weights: Vec<i64> = kommuner.iter().map(|m| m.weight).collect();
-    let kommun_parts = split_by_weight(kommun_total, &kommun_weights);
-    let weight_sum: i128 = kommun_weights.iter().map(|w| *w as i128).sum();
-    let fk_count = members.iter().filter(|m| m.kind == PartyKind::Fk).count().max(1) as i64;
-    let fk_parts = split_by_weight(state_kronor, &vec![1; fk_count as usize]);
-    let mut fk_seen = 0;
-    members
+    let kommun_weights: i128 = members.iter().filter(|m| m.kind == PartyKind::Kommun).map(|m| m.weight as i128).sum();
+    let mut out: Vec<Contribution> = members
         .iter()
-        .map(|m| {
-            let (kronor, share) = match m.kind {
-                PartyKind::Fk => {
-                    fk_seen += 1;
-                    (fk_parts[fk_seen - 1], None)
-                }
-                PartyKind::Af => (0, None),
-                PartyKind::Region => {
-                    let i = regions.iter().position(|r| r.member_id == m.member_id).unwrap_or(0);
-                    (region_parts.get(i).copied().unwrap_or(0), None)
-                }
-                PartyKind::Kommun => {
-                    let i = kommuner.iter().position(|r| r.member_id == m.member_id).unwrap_or(0);
-                    let share =
-                        if weight_sum > 0 { (m.weight as i128 * WHOLE_PPM as i128 / weight_sum) as i64 } else { 0 };
-                    (kommun_parts.get(i).copied().unwrap_or(0), Some(share))
-                }
-            };
-            Contribution {
-                member_id: m.member_id,
-                name: m.name.clone(),
-                kind: m.kind,
-                amount: Money::from_kronor(kronor),
-                key_share_ppm: share,
-            }
+        .map(|m| Contribution {
+            member_id: m.member_id,
+            name: m.name.clone(),
+            kind: m.kind,
+            amount: Money::ZERO,
+            key_share_ppm: (m.kind == PartyKind::Kommun && kommun_weights > 0)
+                .then(|| (m.weight as i128 * WHOLE_PPM as i128 / kommun_weights) as i64),
         })
-        .collect()
+        .collect();
+    // Each paying group splits its total among its members: Försäkringskassan the state's part,
+    // the regions theirs equally, the kommuner theirs by the key. Arbetsförmedlingen pays nothing.
+    for (kind, total) in
+        [(PartyKind::Fk, state_kronor), (PartyKind::Region, region_total), (PartyKind::Kommun, kommun_total)]
+    {
+        let group: Vec<usize> = (0..members.len()).filter(|i| members[*i].kind == kind).collect();
+        let weights: Vec<i64> =
+            group.iter().map(|i| if kind == PartyKind::Kommun { members[*i].weight } else { 1 }).collect();
+        for (i, kronor) in group.into_iter().zip(split_by_weight(total, &weights)) {
+            out[i].amount = Money::from_kronor(kronor);
+        }
+    }
+    out
 }
 
 /// How an intervention's money was attributed to the kommuner.
