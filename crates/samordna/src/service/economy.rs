@@ -66,10 +66,6 @@ fn manage(p: &Principal, association_id: i64) -> ServiceResult<()> {
     }
 }
 
-pub fn can_manage(p: &Principal, association_id: i64) -> bool {
-    manage(p, association_id).is_ok()
-}
-
 fn check_year(year: i32) -> ServiceResult<()> {
     if (2000..=2200).contains(&year) {
         Ok(())

@@ -121,8 +121,6 @@ pub struct RequisitionList {
     pub can_claim: bool,
     /// The actions the caller may take on each requisition, by id.
     pub actions: Vec<(i64, Vec<ReviewAction>)>,
-    pub tail_months: i32,
-    pub attachment_threshold: Money,
 }
 
 pub struct RequisitionView {
@@ -171,15 +169,12 @@ pub async fn list(db: &Db, p: &Principal, intervention_id: i64) -> ServiceResult
     let requisitions = store::requisitions(&mut tx, intervention_id).await?;
     let years = interventions_store::budget_years(&mut tx, intervention_id).await?;
     let sums = store::claim_sums(&mut tx, intervention_id).await?;
-    let settings = settings_in(&mut tx, intervention.association_id).await?;
     tx.commit().await?;
     Ok(RequisitionList {
         summaries: summaries(&intervention, &years, &sums),
         can_claim: is_owner_lead(p, &intervention),
         actions: requisitions.iter().map(|r| (r.id, allowed_actions(p, r))).collect(),
         requisitions,
-        tail_months: settings.claim_tail_months,
-        attachment_threshold: Money::from_kronor(settings.attachment_threshold_sek),
         intervention,
     })
 }
