@@ -314,7 +314,8 @@ async fn serve(url: &DatabaseUrl, args: ServeArgs) -> anyhow::Result<ExitCode> {
     if args.demo {
         match demo::load(&db, args.demo_password.as_deref()).await? {
             Some(users) => {
-                demo::load_follow_up(&db, &participant_key).await?;
+                let jobbcentrum = demo::load_follow_up(&db, &participant_key).await?;
+                demo::load_economy(&db, jobbcentrum).await?;
                 println!("Loaded the demo: {} with its members and these users:", demo::ASSOCIATION_NAME);
                 for u in users {
                     println!("  {:<40} {:<24} {}", u.email, u.role.label(), u.password);

@@ -1,6 +1,7 @@
 //! The association's money: the members' contributions under §5 of the Finsam law, each kommun's
 //! return (utväxling), and the rules of a requisition. Pure arithmetic on whole kronor and öre.
 
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use super::money::Money;
@@ -317,6 +318,27 @@ pub fn returns(kommuner: &[KommunBasis], interventions: &[InterventionMoney]) ->
     Returns { kommuner, interventions: attributed, structural }
 }
 
+/// A grant's share of one calendar year: its yearly maximum where the grant is per year, else
+/// the whole grant spread over the period by days, split by the largest remainder so that the
+/// years' shares sum exactly to the grant.
+pub fn year_share(total: Money, start: NaiveDate, end: NaiveDate, per_year: &[(i32, i64)], year: i32) -> Money {
+    if !per_year.is_empty() {
+        return Money::from_ore(per_year.iter().find(|(y, _)| *y == year).map_or(0, |(_, ore)| *ore));
+    }
+    if end < start || year < start.year() || year > end.year() {
+        return Money::default();
+    }
+    let days = |y: i32| -> i64 {
+        let first = start.max(NaiveDate::from_ymd_opt(y, 1, 1).expect("1 January"));
+        let last = end.min(NaiveDate::from_ymd_opt(y, 12, 31).expect("31 December"));
+        (last - first).num_days() + 1
+    };
+    let years: Vec<i32> = (start.year()..=end.year()).collect();
+    let weights: Vec<i64> = years.iter().map(|y| days(*y)).collect();
+    let parts = split_by_weight(total.ore(), &weights);
+    Money::from_ore(parts[(year - start.year()) as usize])
+}
+
 /// The kinds of cost a requisition claims.
 pub const COST_KINDS: [(&str, &str); 6] = [
     ("personnel", "Personal"),
@@ -403,6 +425,29 @@ impl ReviewAction {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_grant_without_yearly_maxima_is_spread_over_its_days() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        // 3 000 000 kr over 2027–2029 (365 + 366 + 365 = 1 096 days, 2028 a leap year): 2027 gets
+        // 300 000 000 öre × 365 / 1 096 = 99 908 759,12 öre, 2028 × 366 / 1 096 = 100 182 481,75
+        // and 2029 99 908 759,12. Floors sum to 299 999 999; the öre left goes to 2028 (,75).
+        let total = Money::from_kronor(3_000_000);
+        let (start, end) = (d(2027, 1, 1), d(2029, 12, 31));
+        assert_eq!(year_share(total, start, end, &[], 2027).ore(), 99_908_759);
+        assert_eq!(year_share(total, start, end, &[], 2028).ore(), 100_182_482);
+        assert_eq!(year_share(total, start, end, &[], 2029).ore(), 99_908_759);
+        assert_eq!(year_share(total, start, end, &[], 2026).ore(), 0);
+        // Half a year, then a whole: 1 July–31 December 2025 is 184 days, 2026 has 365.
+        // 549 000 kr × 184 / 549 = 184 000 kr, and 365 000 kr.
+        let (start, end) = (d(2025, 7, 1), d(2026, 12, 31));
+        assert_eq!(year_share(Money::from_kronor(549_000), start, end, &[], 2025), Money::from_kronor(184_000));
+        assert_eq!(year_share(Money::from_kronor(549_000), start, end, &[], 2026), Money::from_kronor(365_000));
+        // A grant per year gives the year's maximum, and nothing for a year it does not name.
+        let per_year = [(2025, 100_000_000), (2026, 120_000_000)];
+        assert_eq!(year_share(total, start, end, &per_year, 2026).ore(), 120_000_000);
+        assert_eq!(year_share(total, start, end, &per_year, 2027).ore(), 0);
+    }
 
     #[test]
     fn largest_remainder_sums_exactly_and_breaks_ties_by_weight_then_order() {

@@ -212,6 +212,8 @@ pub fn message(code: &str) -> &'static str {
         "instrument_invalid" => "Ett mätinstrument saknar namn, bedömare eller dimensioner.",
         "instrument_dimension_invalid" => "En dimension saknar kod eller har en felaktig skala.",
         "negative_amount" => "Beloppet får inte vara negativt.",
+        "whole_kronor" => "Ange beloppet i hela kronor.",
+        "from_year_invalid" => "Ange ett år som är samma som eller högst nio år före det valda året.",
         "unknown_code" => "Värdet finns inte i listan.",
         "duplicate" => "Värdet finns redan med.",
         "percent_invalid" => "Ange en andel i procent, 0–100 med högst fyra decimaler.",

@@ -178,7 +178,7 @@ pub async fn granted_intervention(
         max_total_ore: 300_000_000,
         per_year: Vec::new(),
         orientation: "individual",
-        content: json!({ "name": name }),
+        content: json!({ "name": name, "owner": { "member_id": owner_member_id } }),
     };
     grant_intervention(db, &grant).await
 }
@@ -335,9 +335,25 @@ pub async fn load_follow_up(db: &Db, key: &super::personal_key::PersonalKey) -> 
     let lead = demo_principal(db, "insatsansvarig.enkoping@example.org").await?;
     let worker = demo_principal(db, "deltagaransvarig.enkoping@example.org").await?;
     let date = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).expect("a real date");
-    let id =
-        granted_intervention(db, 1, enkoping, af, "Jobbcentrum", (date(2025, 1, 1), date(2027, 12, 31)), lead.user_id)
-            .await?;
+    let grant = Grant {
+        association_id: 1,
+        owner_member_id: enkoping,
+        partners: vec![af],
+        name: "Jobbcentrum".into(),
+        period: (date(2025, 1, 1), date(2027, 12, 31)),
+        by_user: lead.user_id,
+        max_total_ore: 300_000_000,
+        per_year: Vec::new(),
+        orientation: "individual",
+        content: json!({
+            "name": "Jobbcentrum",
+            "owner": { "member_id": enkoping },
+            "target_group": "Unga 16–29 år och personer över 30 som varken arbetar eller studerar",
+            "participants_per_year": 70,
+            "esf": false,
+        }),
+    };
+    let id = grant_intervention(db, &grant).await?;
     super::follow_up::assign(db, &lead, id, &[worker.user_id]).await?;
     let settings = FollowUpSettings {
         parts: vec![
@@ -544,3 +560,203 @@ const DEMO_NAMES: &[&str] = &[
     "Ella Johansson",
     "Ali Yousef",
 ];
+
+/// The demo's money: the state's allocation for 2025 and 2026, the kommuner's quarter split by
+/// population from 2022, the association's budget, and four more interventions beside Jobbcentrum
+/// (one for Uppsala, one for two kommuner, one county-wide and one structural) whose costs for
+/// 2025 were claimed, reviewed, attested and paid through the usual services. With them the
+/// return page answers seed 004's question: what Enköping gets back against the other kommuner.
+/// The amounts are invented; the populations are SCB's.
+pub async fn load_economy(db: &Db, jobbcentrum: i64) -> ServiceResult<()> {
+    use super::economy::{self, AllocationInput, BudgetPostInput, KeyInput};
+    use super::requisitions::{self, RequisitionInput, RequisitionRowInput, ReviewInput, Upload};
+    use crate::domain::economy::ReviewAction;
+    use chrono::{Datelike, NaiveDate};
+
+    let mut tx = db.read().await?;
+    let members = member_store::list_members(&mut tx, 1).await?;
+    tx.commit().await?;
+    let id_of = |name: &str| members.iter().find(|m| m.name == name).map(|m| m.id).unwrap_or_default();
+    let director = demo_principal(db, "forbundschef@example.org").await?;
+    let officer = demo_principal(db, "handlaggare@example.org").await?;
+    let admin = demo_principal(db, "forbundsadmin@example.org").await?;
+    let enkoping_lead = demo_principal(db, "insatsansvarig.enkoping@example.org").await?;
+    let af_lead = demo_principal(db, "insatsansvarig.af@example.org").await?;
+    let date = |y: i32, m: u32, d: u32| NaiveDate::from_ymd_opt(y, m, d).expect("a real date");
+
+    for (year, state, equity) in [(2025, 10_000_000, Some(3_200_000)), (2026, 10_500_000, None)] {
+        let input = AllocationInput {
+            state_allocation_sek: state,
+            equity_sek: equity,
+            decided_on: Some(date(year - 1, 12, 15)),
+        };
+        economy::set_allocation(db, &director, 1, year, &input).await?;
+    }
+    economy::set_key(
+        db,
+        &director,
+        1,
+        &KeyInput { valid_from_year: 2022, kind: "population".into(), shares: Vec::new() },
+    )
+    .await?;
+    let post = |post: &str, budget: i64, outcome: Option<i64>, forecast: Option<i64>| BudgetPostInput {
+        post: post.into(),
+        budget_sek: budget,
+        outcome_sek: outcome,
+        forecast_sek: forecast,
+    };
+    economy::set_budget(
+        db,
+        &director,
+        1,
+        2025,
+        &[
+            post("board", 400_000, Some(372_500), None),
+            post("office", 2_400_000, Some(2_315_800), None),
+            post("audit", 150_000, Some(148_000), None),
+            post("interventions_individual", 14_000_000, Some(6_600_000), None),
+            post("interventions_structural", 1_500_000, Some(400_000), None),
+            post("unallocated", 1_550_000, None, None),
+        ],
+    )
+    .await?;
+    economy::set_budget(
+        db,
+        &director,
+        1,
+        2026,
+        &[
+            post("board", 420_000, None, Some(410_000)),
+            post("office", 2_500_000, None, Some(2_450_000)),
+            post("audit", 160_000, None, Some(160_000)),
+            post("interventions_individual", 15_000_000, None, Some(11_000_000)),
+            post("interventions_structural", 1_500_000, None, Some(900_000)),
+            post("unallocated", 1_420_000, None, None),
+        ],
+    )
+    .await?;
+
+    let af = id_of("Arbetsförmedlingen");
+    let grant = |name: &str,
+                 partners: Vec<i64>,
+                 end: NaiveDate,
+                 total: i64,
+                 orientation: &'static str,
+                 target: &str,
+                 planned: Option<i32>| Grant {
+        association_id: 1,
+        owner_member_id: af,
+        partners,
+        name: name.into(),
+        period: (date(2025, 1, 1), end),
+        by_user: af_lead.user_id,
+        max_total_ore: total * 100,
+        // The same maximum each year of the period.
+        per_year: {
+            let years: Vec<i32> = (2025..=end.year()).collect();
+            years.iter().map(|y| (*y, total * 100 / years.len() as i64)).collect()
+        },
+        orientation,
+        content: json!({
+            "name": name,
+            "owner": { "member_id": af },
+            "target_group": target,
+            "participants_per_year": planned,
+            "esf": false,
+        }),
+    };
+    let uppsala = grant_intervention(
+        db,
+        &grant(
+            "Unga vuxna i Uppsala",
+            vec![id_of("Uppsala kommun")],
+            date(2026, 12, 31),
+            9_000_000,
+            "individual",
+            "Unga vuxna 18–29 år i Uppsala som varken arbetar eller studerar",
+            Some(60),
+        ),
+    )
+    .await?;
+    let north = grant_intervention(
+        db,
+        &grant(
+            "Arbetsträning Östhammar–Tierp",
+            vec![id_of("Östhammars kommun"), id_of("Tierps kommun")],
+            date(2025, 12, 31),
+            800_000,
+            "individual",
+            "Personer med försörjningsstöd i Östhammar och Tierp",
+            Some(25),
+        ),
+    )
+    .await?;
+    let county = grant_intervention(
+        db,
+        &grant(
+            "Rehabkoordinering i länet",
+            vec![id_of("Region Uppsala"), id_of("Försäkringskassan")],
+            date(2026, 12, 31),
+            2_400_000,
+            "individual",
+            "Sjukskrivna med behov av samordnade insatser",
+            Some(80),
+        ),
+    )
+    .await?;
+    let lokus = grant_intervention(
+        db,
+        &grant(
+            "LOKUS – lokal samverkan",
+            vec![id_of("Region Uppsala")],
+            date(2026, 12, 31),
+            1_000_000,
+            "structural",
+            "Medarbetare hos medlemmarna",
+            None,
+        ),
+    )
+    .await?;
+
+    // The costs of 2025, quarter by quarter, each with a scanned invoice as evidence.
+    let evidence = b"%PDF-1.4\n% Samordna demo: faktura\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n".to_vec();
+    let quarters = [(1, 3, 31), (4, 6, 30), (7, 9, 30), (10, 12, 31)];
+    let claims: [(i64, &super::principal::Principal, i64, usize); 5] = [
+        (jobbcentrum, &enkoping_lead, 250_000, 4),
+        (uppsala, &af_lead, 1_000_000, 4),
+        (north, &af_lead, 150_000, 4),
+        (county, &af_lead, 250_000, 4),
+        (lokus, &af_lead, 100_000, 4),
+    ];
+    for (intervention, lead, quarterly, count) in claims {
+        for (n, (first, last, last_day)) in quarters.iter().take(count).enumerate() {
+            let input = RequisitionInput {
+                period_from: date(2025, *first, 1),
+                period_to: date(2025, *last, *last_day),
+                rows: vec![
+                    RequisitionRowInput {
+                        cost_kind: "personnel".into(),
+                        description: "Lönekostnader enligt lönelista".into(),
+                        amount: (quarterly * 4 / 5).to_string(),
+                    },
+                    RequisitionRowInput {
+                        cost_kind: "premises".into(),
+                        description: "Lokalhyra".into(),
+                        amount: (quarterly - quarterly * 4 / 5).to_string(),
+                    },
+                ],
+            };
+            let upload = Upload { filename: format!("faktura-2025-q{}.pdf", n + 1), bytes: evidence.clone() };
+            let rid = requisitions::create(db, lead, intervention, &input, &[upload]).await?;
+            let step = |action| ReviewInput {
+                action,
+                reason: None,
+                paid_on: Some(date(2025, *last, *last_day) + chrono::Duration::days(30)),
+            };
+            requisitions::review(db, &officer, intervention, rid, &step(ReviewAction::Review)).await?;
+            requisitions::review(db, &director, intervention, rid, &step(ReviewAction::Attest)).await?;
+            requisitions::review(db, &admin, intervention, rid, &step(ReviewAction::Pay)).await?;
+        }
+    }
+    Ok(())
+}

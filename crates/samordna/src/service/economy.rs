@@ -596,7 +596,7 @@ async fn return_year(tx: &mut Tx, association_id: i64, year: i32, basis: Basis) 
             intervention_id: i.id,
             name: i.name.clone(),
             structural: i.orientation == "structural",
-            amount: Money::from_ore(if basis == Basis::Outcome { i.outcome_ore } else { i.granted_ore }),
+            amount: if basis == Basis::Outcome { Money::from_ore(i.outcome_ore) } else { i.year_budget(year) },
             kommun_parties: parties.iter().filter(|(iid, _)| *iid == i.id).map(|(_, m)| *m).collect(),
             participants: participants.iter().filter(|(iid, _, _)| *iid == i.id).map(|(_, m, n)| (*m, *n)).collect(),
         })
@@ -725,7 +725,7 @@ pub async fn uppfoljning_finsam(db: &Db, p: &Principal, association_id: i64, yea
                 esf: content.esf.unwrap_or(false),
                 start_date: i.start_date,
                 end_date: i.end_date,
-                budget_sek: Money::from_ore(i.granted_ore).kronor_rounded(),
+                budget_sek: i.year_budget(year).kronor_rounded(),
                 outcome_sek: Money::from_ore(i.outcome_ore).kronor_rounded(),
                 budgeted_participants: content.participants_per_year,
                 women: (!structural).then_some(women),

@@ -52,16 +52,18 @@ pub struct Upload {
 }
 
 /// The grant, the claims and what remains, for one year or (year None) the whole intervention.
+/// A year's grant and remainder are absent where the grant has no yearly maxima: then only the
+/// whole binds.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Summary {
     pub year: Option<i32>,
-    pub granted_sek: i64,
+    pub granted_sek: Option<i64>,
     pub claimed_sek: i64,
     pub approved_sek: i64,
     pub paid_sek: i64,
-    pub remaining_sek: i64,
+    pub remaining_sek: Option<i64>,
     #[serde(skip)]
-    pub granted: Money,
+    pub granted: Option<Money>,
     #[serde(skip)]
     pub claimed: Money,
     #[serde(skip)]
@@ -69,43 +71,43 @@ pub struct Summary {
     #[serde(skip)]
     pub paid: Money,
     #[serde(skip)]
-    pub remaining: Money,
+    pub remaining: Option<Money>,
 }
 
 impl Summary {
-    fn new(year: Option<i32>, granted: i64, claimed: i64, approved: i64, paid: i64) -> Self {
+    fn new(year: Option<i32>, granted: Option<i64>, claimed: i64, approved: i64, paid: i64) -> Self {
         let m = Money::from_ore;
         Summary {
             year,
-            granted_sek: m(granted).kronor_rounded(),
+            granted_sek: granted.map(|g| m(g).kronor_rounded()),
             claimed_sek: m(claimed).kronor_rounded(),
             approved_sek: m(approved).kronor_rounded(),
             paid_sek: m(paid).kronor_rounded(),
-            remaining_sek: m(granted - claimed).kronor_rounded(),
-            granted: m(granted),
+            remaining_sek: granted.map(|g| m(g - claimed).kronor_rounded()),
+            granted: granted.map(m),
             claimed: m(claimed),
             approved: m(approved),
             paid: m(paid),
-            remaining: m(granted - claimed),
+            remaining: granted.map(|g| m(g - claimed)),
         }
     }
 }
 
-/// Per year where the grant is per year, then the whole.
+/// Per year (of the grant, or of the claims), then the whole.
 fn summaries(intervention: &InterventionRow, years: &[(i32, i64)], sums: &[ClaimSums]) -> Vec<Summary> {
     let mut out = Vec::new();
     let mut all_years: Vec<i32> = years.iter().map(|y| y.0).chain(sums.iter().map(|s| s.year)).collect();
     all_years.sort_unstable();
     all_years.dedup();
     for y in all_years {
-        let granted = years.iter().find(|g| g.0 == y).map_or(0, |g| g.1);
+        let granted = if years.is_empty() { None } else { Some(years.iter().find(|g| g.0 == y).map_or(0, |g| g.1)) };
         let s = sums.iter().find(|s| s.year == y).cloned().unwrap_or_default();
         out.push(Summary::new(Some(y), granted, s.claimed_ore, s.approved_ore, s.paid_ore));
     }
     let total = |f: fn(&ClaimSums) -> i64| sums.iter().map(f).sum::<i64>();
     out.push(Summary::new(
         None,
-        intervention.max_total_ore,
+        Some(intervention.max_total_ore),
         total(|s| s.claimed_ore),
         total(|s| s.approved_ore),
         total(|s| s.paid_ore),

@@ -337,10 +337,31 @@ pub struct InterventionYear {
     pub start_date: NaiveDate,
     pub end_date: NaiveDate,
     pub content: String,
-    /// The grant for the year (the yearly maximum).
+    /// The grant for the year (the yearly maximum), where the grant is per year.
     pub granted_ore: i64,
+    /// How many yearly maxima the grant has; none means only the total binds.
+    pub yearly_maxima: i64,
+    pub max_total_ore: i64,
     /// Approved claims for costs in the year.
     pub outcome_ore: i64,
+}
+
+impl InterventionYear {
+    /// The grant's share of the year: the yearly maximum, or the total spread over the period.
+    pub fn year_budget(&self, year: i32) -> crate::domain::money::Money {
+        use crate::domain::money::Money;
+        if self.yearly_maxima > 0 {
+            Money::from_ore(self.granted_ore)
+        } else {
+            crate::domain::economy::year_share(
+                Money::from_ore(self.max_total_ore),
+                self.start_date,
+                self.end_date,
+                &[],
+                year,
+            )
+        }
+    }
 }
 
 pub async fn interventions_in_year(tx: &mut Tx, association_id: i64, year: i32) -> Result<Vec<InterventionYear>> {
@@ -348,6 +369,8 @@ pub async fn interventions_in_year(tx: &mut Tx, association_id: i64, year: i32) 
     Ok(on_backend!(tx, c => sqlx::query_as(
         "SELECT i.id, i.name, i.orientation, m.name AS owner_name, i.start_date, i.end_date, a.content,
              CAST(COALESCE((SELECT b.max_ore FROM intervention_budget_years b WHERE b.intervention_id = i.id AND b.year = $2), 0) AS BIGINT) AS granted_ore,
+             CAST((SELECT COUNT(*) FROM intervention_budget_years b WHERE b.intervention_id = i.id) AS BIGINT) AS yearly_maxima,
+             i.max_total_ore,
              CAST(COALESCE((SELECT SUM(r.amount_ore) FROM requisitions r WHERE r.intervention_id = i.id AND r.year = $2
                  AND r.status IN ('attested', 'paid')), 0) AS BIGINT) AS outcome_ore
          FROM interventions i JOIN members m ON m.id = i.owner_member_id JOIN applications a ON a.id = i.application_id

@@ -10,6 +10,7 @@ mod audit;
 mod auth;
 mod cli;
 mod economy;
+mod economy_pages;
 mod meetings;
 mod pages;
 mod participants;

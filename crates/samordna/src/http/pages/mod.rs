@@ -8,12 +8,14 @@ mod application_form;
 mod applications;
 mod audit;
 mod clauses;
+mod economy;
 mod interventions;
 mod login;
 mod meetings;
 mod participants;
 mod preparation;
 mod public;
+mod requisitions;
 
 use askama::Template;
 use axum::extract::Request;
@@ -34,6 +36,7 @@ pub fn router(max_attachment_bytes: usize) -> Router<AppState> {
     let uploads = Router::new()
         .route("/ansokningar/{id}/bilagor", post(applications::upload))
         .route("/insatser/{id}/deltagare/import", get(participants::import_view).post(participants::import))
+        .route("/insatser/{id}/rekvisitioner", get(requisitions::list).post(requisitions::create))
         .layer(axum::extract::DefaultBodyLimit::max(max_attachment_bytes + 64 * 1024));
     Router::new()
         .merge(uploads)
@@ -83,6 +86,16 @@ pub fn router(max_attachment_bytes: usize) -> Router<AppState> {
         .route("/insatser/{id}/deltagare/{pid}/{action}", post(participants::participant_post))
         .route("/insatser/{id}/mal", get(participants::goals))
         .route("/insatser/{id}/uppfoljning", get(participants::follow_up_view).post(participants::follow_up_save))
+        .route("/insatser/{id}/rekvisitioner/{rid}", get(requisitions::view).post(requisitions::review))
+        .route("/insatser/{id}/rekvisitioner/{rid}/underlag/{aid}", get(requisitions::attachment))
+        .route("/ekonomi", get(economy::year_view))
+        .route("/ekonomi/tilldelning", post(economy::save_allocation))
+        .route("/ekonomi/nyckel", post(economy::save_key))
+        .route("/ekonomi/befolkning", post(economy::save_populations))
+        .route("/ekonomi/budget", post(economy::save_budget))
+        .route("/ekonomi/installningar", post(economy::save_settings))
+        .route("/ekonomi/utvaxling", get(economy::return_ratios))
+        .route("/ekonomi/uppfoljning-finsam", get(economy::uppfoljning_finsam))
         .route("/statistik", get(participants::statistics))
         .route("/uppfoljning", get(participants::settings_view).post(participants::settings_save))
         .route("/tillganglighet", get(public::accessibility))
@@ -131,6 +144,9 @@ impl Layout {
             }
             if interventions::sees_statistics(p) {
                 nav.push(("/statistik", "Statistik"));
+            }
+            if economy::sees_economy(p) {
+                nav.push(("/ekonomi", "Ekonomi"));
             }
             if p.is_system_admin() || !p.association_ids().is_empty() {
                 nav.push(("/medlemmar", "Medlemmar"));
@@ -292,4 +308,45 @@ pub fn assignable_roles(principal: &Principal) -> Vec<(&'static str, &'static st
         .filter(|r| *r != Role::SystemAdmin || principal.is_system_admin())
         .map(|r| (r.code(), r.label()))
         .collect()
+}
+
+/// A posted form's fields as sent, with the readers every form needs.
+pub struct Fields(pub Vec<(String, String)>);
+
+impl Fields {
+    pub fn parse(body: &[u8]) -> Fields {
+        Fields(url::form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
+    }
+    pub fn get(&self, name: &str) -> String {
+        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_string()).unwrap_or_default()
+    }
+    pub fn opt(&self, name: &str) -> Option<String> {
+        Some(self.get(name)).filter(|v| !v.is_empty())
+    }
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0.iter().filter(|(k, v)| k == name && !v.is_empty()).map(|(_, v)| v.clone()).collect()
+    }
+    /// A date field; a malformed one is an error on that field.
+    pub fn date(&self, name: &str, errors: &mut Vec<FieldError>) -> Option<chrono::NaiveDate> {
+        let v = self.get(name);
+        if v.is_empty() {
+            return None;
+        }
+        let d = chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok();
+        if d.is_none() {
+            errors.push(FieldError::new(name, "date_invalid"));
+        }
+        d
+    }
+    pub fn number<T: std::str::FromStr>(&self, name: &str, errors: &mut Vec<FieldError>) -> Option<T> {
+        let v = self.get(name).replace(',', ".");
+        if v.is_empty() {
+            return None;
+        }
+        let n = v.parse().ok();
+        if n.is_none() {
+            errors.push(FieldError::new(name, "number_invalid"));
+        }
+        n
+    }
 }

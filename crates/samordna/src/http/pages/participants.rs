@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 
-use super::{render, FormErrors, Layout};
+use super::{render, Fields, FormErrors, Layout};
 use crate::domain::follow_up::{GoalRule, ShownGoalResult};
 use crate::domain::participant::{CodeList, Occasion, Sex, StepKind};
 use crate::domain::party::PartyKind;
@@ -24,46 +24,6 @@ use crate::service::{FieldError, ServiceError};
 use crate::storage::Page;
 
 /// A form's fields, repeated names kept (several income sources).
-struct Fields(Vec<(String, String)>);
-
-impl Fields {
-    fn parse(body: &[u8]) -> Fields {
-        Fields(url::form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
-    }
-    fn get(&self, name: &str) -> String {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim().to_string()).unwrap_or_default()
-    }
-    fn opt(&self, name: &str) -> Option<String> {
-        Some(self.get(name)).filter(|v| !v.is_empty())
-    }
-    fn all(&self, name: &str) -> Vec<String> {
-        self.0.iter().filter(|(k, v)| k == name && !v.is_empty()).map(|(_, v)| v.clone()).collect()
-    }
-    /// A date field; a malformed one is an error on that field.
-    fn date(&self, name: &str, errors: &mut Vec<FieldError>) -> Option<NaiveDate> {
-        let v = self.get(name);
-        if v.is_empty() {
-            return None;
-        }
-        let d = NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok();
-        if d.is_none() {
-            errors.push(FieldError::new(name, "date_invalid"));
-        }
-        d
-    }
-    fn number<T: std::str::FromStr>(&self, name: &str, errors: &mut Vec<FieldError>) -> Option<T> {
-        let v = self.get(name).replace(',', ".");
-        if v.is_empty() {
-            return None;
-        }
-        let n = v.parse().ok();
-        if n.is_none() {
-            errors.push(FieldError::new(name, "number_invalid"));
-        }
-        n
-    }
-}
-
 pub struct Choice {
     pub value: String,
     pub label: String,
