@@ -86,11 +86,18 @@ pub enum Action {
     EconomySettingsSave,
     RequisitionCreate,
     RequisitionReview,
+    ReportSettingsSave,
+    ReportSave,
+    ReportSubmit,
+    ReportReview,
+    DeviationCreate,
+    DeviationHandle,
+    ReminderSend,
     PopulationSave,
 }
 
 impl Action {
-    pub const ALL: [Action; 44] = [
+    pub const ALL: [Action; 51] = [
         Action::Login,
         Action::Logout,
         Action::SessionExpired,
@@ -134,6 +141,13 @@ impl Action {
         Action::EconomySettingsSave,
         Action::RequisitionCreate,
         Action::RequisitionReview,
+        Action::ReportSettingsSave,
+        Action::ReportSave,
+        Action::ReportSubmit,
+        Action::ReportReview,
+        Action::DeviationCreate,
+        Action::DeviationHandle,
+        Action::ReminderSend,
         Action::PopulationSave,
     ];
 
@@ -182,6 +196,13 @@ impl Action {
             Action::EconomySettingsSave => "economy.settings",
             Action::RequisitionCreate => "requisition.create",
             Action::RequisitionReview => "requisition.review",
+            Action::ReportSettingsSave => "report.settings",
+            Action::ReportSave => "report.save",
+            Action::ReportSubmit => "report.submit",
+            Action::ReportReview => "report.review",
+            Action::DeviationCreate => "deviation.create",
+            Action::DeviationHandle => "deviation.handle",
+            Action::ReminderSend => "reminder.send",
             Action::PopulationSave => "economy.populations",
         }
     }
@@ -235,6 +256,13 @@ impl Action {
             Action::EconomySettingsSave => "Ekonomiinställningar sparade",
             Action::RequisitionCreate => "Rekvisition inlämnad",
             Action::RequisitionReview => "Rekvisition behandlad",
+            Action::ReportSettingsSave => "Rapportinställningar sparade",
+            Action::ReportSave => "Rapport sparad",
+            Action::ReportSubmit => "Rapport inlämnad",
+            Action::ReportReview => "Rapport granskad",
+            Action::DeviationCreate => "Avvikelse rapporterad",
+            Action::DeviationHandle => "Avvikelse behandlad",
+            Action::ReminderSend => "Påminnelse skickad",
             Action::PopulationSave => "Befolkningstal sparade",
         }
     }

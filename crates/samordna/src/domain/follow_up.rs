@@ -130,6 +130,24 @@ pub struct GoalFigure {
     pub pending: i64,
 }
 
+/// A goal's figure as shown: "7 av 9 (77,8 %)", a volume against its plan, or hidden.
+pub fn figure_text(f: Option<&GoalFigure>, volume: bool) -> String {
+    let Some(f) = f else { return "Dold (få deltagare)".into() };
+    if volume {
+        return if f.counted > 0 { format!("{} av planerade {}", f.reached, f.counted) } else { f.reached.to_string() };
+    }
+    let pending = if f.pending > 0 { format!(" ({} ännu inte mätbara)", f.pending) } else { String::new() };
+    match f.per_mille() {
+        Some(pm) => format!(
+            "{} av {} ({} %){pending}",
+            f.reached,
+            f.counted,
+            format!("{:.1}", pm as f64 / 10.0).replace('.', ",")
+        ),
+        None => format!("Inget att mäta ännu{pending}"),
+    }
+}
+
 impl GoalFigure {
     /// The share in tenths of a percent, rounded half up; None when nothing was counted.
     pub fn per_mille(&self) -> Option<i64> {

@@ -14,6 +14,7 @@ pub mod participant;
 pub mod party;
 pub mod password;
 pub mod proposal;
+pub mod report;
 pub mod rich_text;
 pub mod role;
 pub mod time;

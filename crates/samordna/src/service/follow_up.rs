@@ -3,7 +3,7 @@
 //! with small counts hidden from everyone but the intervention's own case workers.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::domain::audit::Action;
@@ -378,20 +378,20 @@ pub async fn goals(db: &Db, p: &Principal, intervention_id: i64, period: Period)
 }
 
 /// One cell of a table: its count, or hidden.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Cell {
     pub count: Option<i64>,
     pub text: String,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TableRow {
     pub label: String,
     pub cells: Vec<Cell>,
 }
 
 /// A table of counts whose last row is the total of each column.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Table {
     pub title: String,
     pub columns: Vec<String>,
@@ -399,14 +399,14 @@ pub struct Table {
 }
 
 /// A share of a group: `part` of `whole`, or a median; hidden when it would show a small group.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Indicator {
     pub label: String,
     /// Kvinnor, män and totalt.
     pub values: Vec<IndicatorValue>,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct IndicatorValue {
     pub group: String,
     pub part: Option<i64>,
@@ -416,7 +416,7 @@ pub struct IndicatorValue {
     pub text: String,
 }
 
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Statistics {
     pub from: NaiveDate,
     pub to: NaiveDate,
@@ -702,6 +702,30 @@ pub async fn intervention_statistics(
             .await?;
     tx.commit().await?;
     Ok((s.row, stats))
+}
+
+/// The figures a period report carries: the intervention's statistics and goals over the period,
+/// always with small counts hidden, since reports are read by the office, the board and the
+/// partners.
+pub async fn report_figures_in(
+    tx: &mut Tx,
+    row: &InterventionRow,
+    period: Period,
+) -> ServiceResult<(Statistics, Vec<(Goal, ShownGoalResult)>)> {
+    let stats = statistics_in(tx, Scope::Intervention(row.id), row.association_id, period, true).await?;
+    let (_, goals) = settings_in(tx, row.id).await?;
+    let threshold = association_settings_in(tx, row.association_id).await?.suppression_threshold as i64;
+    let facts = store::facts(tx, row.id, period.to).await?;
+    let today = time::today();
+    let results = goals
+        .into_iter()
+        .map(|g| {
+            let volume = matches!(g.rule, GoalRule::Volume { .. });
+            let r = evaluate(&g, &facts, period.from, period.to, today).shown(volume, Some(threshold));
+            (g, r)
+        })
+        .collect();
+    Ok((stats, results))
 }
 
 /// The association's statistics over every intervention, always with small counts hidden, and

@@ -137,7 +137,8 @@ async fn visible(tx: &mut Tx, p: &Principal, intervention_id: i64) -> ServiceRes
     Ok(load(tx, p, intervention_id).await?.0)
 }
 
-fn is_owner_lead(p: &Principal, i: &InterventionRow) -> bool {
+/// Is the caller the owner's insatsansvarig, who claims and reports for the intervention?
+pub(crate) fn is_owner_lead(p: &Principal, i: &InterventionRow) -> bool {
     p.grants.iter().any(|g| {
         g.role == Role::InterventionLead
             && g.member_id == Some(i.owner_member_id)

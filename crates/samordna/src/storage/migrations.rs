@@ -56,6 +56,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../../migrations/sqlite/0007_economy.sql"),
         postgres: include_str!("../../migrations/postgres/0007_economy.sql"),
     },
+    Migration {
+        version: 8,
+        name: "reports",
+        sqlite: include_str!("../../migrations/sqlite/0008_reports.sql"),
+        postgres: include_str!("../../migrations/postgres/0008_reports.sql"),
+    },
 ];
 
 fn checksum(sql: &str) -> String {

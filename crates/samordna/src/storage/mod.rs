@@ -12,6 +12,7 @@ pub mod members;
 pub mod migrations;
 pub mod participants;
 pub mod preparations;
+pub mod reports;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;

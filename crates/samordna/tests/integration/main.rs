@@ -15,5 +15,6 @@ mod meetings;
 mod pages;
 mod participants;
 mod proposals;
+mod reports;
 mod seeds;
 mod storage;

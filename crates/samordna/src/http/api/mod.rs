@@ -7,6 +7,7 @@ mod meetings;
 mod members;
 mod participants;
 mod proposals;
+pub mod reports;
 mod users;
 
 use axum::extract::{FromRequest, Request, State};
@@ -114,6 +115,13 @@ pub fn router(max_attachment_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(economy::return_ratios))
         .routes(routes!(economy::uppfoljning_finsam))
         .routes(routes!(economy::get_settings, economy::put_settings))
+        .routes(routes!(reports::list))
+        .routes(routes!(reports::get, reports::save))
+        .routes(routes!(reports::submit))
+        .routes(routes!(reports::review))
+        .routes(routes!(reports::deviations, reports::create_deviation))
+        .routes(routes!(reports::handle_deviation))
+        .routes(routes!(reports::get_settings, reports::put_settings))
         .merge(uploads)
 }
 

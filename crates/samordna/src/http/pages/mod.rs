@@ -15,6 +15,7 @@ mod meetings;
 mod participants;
 mod preparation;
 mod public;
+mod reports;
 mod requisitions;
 
 use askama::Template;
@@ -88,6 +89,10 @@ pub fn router(max_attachment_bytes: usize) -> Router<AppState> {
         .route("/insatser/{id}/uppfoljning", get(participants::follow_up_view).post(participants::follow_up_save))
         .route("/insatser/{id}/rekvisitioner/{rid}", get(requisitions::view).post(requisitions::review))
         .route("/insatser/{id}/rekvisitioner/{rid}/underlag/{aid}", get(requisitions::attachment))
+        .route("/insatser/{id}/rapporter", get(reports::list))
+        .route("/insatser/{id}/rapporter/{slot}", get(reports::view).post(reports::post))
+        .route("/insatser/{id}/avvikelser", get(reports::deviations).post(reports::report_deviation))
+        .route("/insatser/{id}/avvikelser/{did}", post(reports::handle_deviation))
         .route("/ekonomi", get(economy::year_view))
         .route("/ekonomi/tilldelning", post(economy::save_allocation))
         .route("/ekonomi/nyckel", post(economy::save_key))

@@ -814,25 +814,6 @@ fn period_of(q: &PeriodForm) -> Result<Period, Vec<FieldError>> {
     })
 }
 
-fn figure_text(f: Option<&crate::domain::follow_up::GoalFigure>, volume: bool) -> String {
-    let Some(f) = f else { return "Dold (få deltagare)".into() };
-    if volume {
-        return if f.counted > 0 { format!("{} av planerade {}", f.reached, f.counted) } else { f.reached.to_string() };
-    }
-    let pending = if f.pending > 0 { format!(" ({} ännu inte mätbara)", f.pending) } else { String::new() };
-    match f.per_mille() {
-        Some(pm) => {
-            format!(
-                "{} av {} ({} %){pending}",
-                f.reached,
-                f.counted,
-                format!("{:.1}", pm as f64 / 10.0).replace('.', ",")
-            )
-        }
-        None => format!("Inget att mäta ännu{pending}"),
-    }
-}
-
 fn goal_line(g: &crate::domain::follow_up::Goal, r: &ShownGoalResult, parts: &[Choice]) -> GoalLine {
     let volume = matches!(g.rule, GoalRule::Volume { .. });
     GoalLine {
@@ -845,9 +826,9 @@ fn goal_line(g: &crate::domain::follow_up::Goal, r: &ShownGoalResult, parts: &[C
             _ => "–".into(),
         },
         groups: vec![
-            ("Kvinnor", figure_text(r.female.as_ref(), volume)),
-            ("Män", figure_text(r.male.as_ref(), volume)),
-            ("Totalt", figure_text(r.all.as_ref(), volume)),
+            ("Kvinnor", crate::domain::follow_up::figure_text(r.female.as_ref(), volume)),
+            ("Män", crate::domain::follow_up::figure_text(r.male.as_ref(), volume)),
+            ("Totalt", crate::domain::follow_up::figure_text(r.all.as_ref(), volume)),
         ],
         met: match r.met {
             Some(true) => "Uppnått",
