@@ -64,6 +64,46 @@ pub enum Command {
     /// The participant register's maintenance.
     #[command(subcommand)]
     Participants(ParticipantsCommand),
+    /// E-mail reminders.
+    #[command(subcommand)]
+    Reminders(RemindersCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum RemindersCommand {
+    /// Send the reminders that are due and not yet sent (the server also does it every hour).
+    Send {
+        #[command(flatten)]
+        mail: MailArgs,
+        /// The site's address, for links in the e-mails.
+        #[arg(long, env = "SAMORDNA_PUBLIC_URL")]
+        public_url: Option<url::Url>,
+    },
+}
+
+/// Where e-mail reminders go out. Without --smtp-url none are sent.
+#[derive(Args, Debug, Clone)]
+pub struct MailArgs {
+    /// The SMTP server: smtps://USER:PASSWORD@HOST:465, smtp://USER:PASSWORD@HOST:587?tls=required,
+    /// or smtp://HOST:25 for a relay on the same host.
+    #[arg(long, env = "SAMORDNA_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of reminders.
+    #[arg(long, env = "SAMORDNA_SMTP_FROM", default_value = "Samordna <noreply@localhost>")]
+    pub smtp_from: String,
+    /// Remind this many days before a due date; signatures are reminded of after waiting as long.
+    #[arg(long, env = "SAMORDNA_REMIND_DAYS", default_value_t = 7, value_parser = clap::value_parser!(i64).range(0..=90))]
+    pub remind_days: i64,
+}
+
+impl MailArgs {
+    fn mailer(&self, public_url: Option<&url::Url>) -> anyhow::Result<Option<crate::service::reminders::Mailer>> {
+        let Some(smtp) = &self.smtp_url else { return Ok(None) };
+        let public = public_url.map(|u| u.as_str().to_string());
+        crate::service::reminders::Mailer::new(smtp, &self.smtp_from, public.as_deref(), self.remind_days)
+            .map(Some)
+            .map_err(|e| anyhow::anyhow!(e))
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -108,6 +148,8 @@ pub struct ServeArgs {
     /// installations start, with a public demo key.
     #[arg(long, env = "SAMORDNA_PARTICIPANT_KEY", hide_env_values = true)]
     pub participant_key: Option<String>,
+    #[command(flatten)]
+    pub mail: MailArgs,
 }
 
 #[derive(Subcommand, Debug)]
@@ -273,6 +315,16 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             println!("Removed personal data from {n} participation(s) past their retention period.");
             Ok(ExitCode::SUCCESS)
         }
+        Command::Reminders(RemindersCommand::Send { mail, public_url }) => {
+            let Some(mailer) = mail.mailer(public_url.as_ref())? else {
+                eprintln!("error: set --smtp-url (SAMORDNA_SMTP_URL) to send reminders");
+                return Ok(ExitCode::from(2));
+            };
+            let db = open(&cli.database_url).await?;
+            let round = crate::service::reminders::send_due(&db, &mailer, crate::domain::time::today()).await?;
+            println!("Sent {} reminder(s); {} could not be sent and will be tried again.", round.sent, round.failed);
+            Ok(if round.failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
         Command::Participants(ParticipantsCommand::Key) => {
             println!("{}", crate::service::personal_key::PersonalKey::generate_text());
             Ok(ExitCode::SUCCESS)
@@ -345,6 +397,13 @@ async fn serve(url: &DatabaseUrl, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let state = AppState { db: db.clone(), config: Arc::new(config), metrics: Arc::default() };
     let cleanup = tokio::spawn(cleanup_sessions(db.clone(), state.config.auth.clone()));
     let retention = tokio::spawn(purge_daily(db.clone()));
+    let reminders = match args.mail.mailer(args.public_url.as_ref())? {
+        Some(mailer) => Some(tokio::spawn(remind_hourly(db.clone(), mailer))),
+        None => {
+            tracing::info!("no SMTP server configured (--smtp-url): e-mail reminders are off");
+            None
+        }
+    };
 
     let stop = shutdown_signal()?;
     let shown = args.public_url.as_ref().map(|u| u.to_string()).unwrap_or_else(|| format!("http://{address}"));
@@ -353,6 +412,9 @@ async fn serve(url: &DatabaseUrl, args: ServeArgs) -> anyhow::Result<ExitCode> {
     http::serve(listener, state, stop).await?;
     cleanup.abort();
     retention.abort();
+    if let Some(r) = reminders {
+        r.abort();
+    }
     db.close().await;
     tracing::info!("stopped");
     Ok(ExitCode::SUCCESS)
@@ -391,6 +453,19 @@ async fn purge_daily(db: Db) {
             Ok(n) if n > 0 => tracing::info!(participations = n, "removed personal data past the retention period"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "could not remove personal data past the retention period"),
+        }
+    }
+}
+
+/// Sends the reminders that are due at start and then every hour; each goes once.
+async fn remind_hourly(db: Db, mailer: crate::service::reminders::Mailer) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        match crate::service::reminders::send_due(&db, &mailer, crate::domain::time::today()).await {
+            Ok(r) if r.sent + r.failed > 0 => tracing::info!(sent = r.sent, failed = r.failed, "reminders"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "could not send reminders"),
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod participants;
 pub mod personal_key;
 pub mod preparations;
 pub mod principal;
+pub mod reminders;
 pub mod reports;
 pub mod requisitions;
 pub mod tokens;

@@ -231,3 +231,156 @@ pub async fn handle_deviation(tx: &mut Tx, id: i64, h: &Handling<'_>) -> Result<
         .execute(&mut **c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
+
+/// Someone a reminder goes to, with what it is about.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct Recipient {
+    pub object_id: i64,
+    pub association_id: i64,
+    pub object_name: String,
+    pub user_id: i64,
+    pub email: String,
+    pub user_name: String,
+}
+
+/// An intervention whose reports and final claims are followed, with one of its owner's
+/// insatsansvariga.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct LeadOfIntervention {
+    pub intervention_id: i64,
+    pub association_id: i64,
+    pub name: String,
+    pub start_date: NaiveDate,
+    pub end_date: NaiveDate,
+    pub max_total_ore: i64,
+    /// Claimed, not rejected.
+    pub claimed_ore: i64,
+    pub user_id: i64,
+    pub email: String,
+    pub user_name: String,
+}
+
+/// Signed interventions that ended on `ended_since` or later, once per active insatsansvarig of
+/// their owner.
+pub async fn leads_of_interventions(tx: &mut Tx, ended_since: NaiveDate) -> Result<Vec<LeadOfIntervention>> {
+    Ok(on_backend!(tx, c => sqlx::query_as(
+        "SELECT i.id AS intervention_id, i.association_id, i.name, i.start_date, i.end_date, i.max_total_ore,
+             CAST(COALESCE((SELECT SUM(q.amount_ore) FROM requisitions q WHERE q.intervention_id = i.id AND q.status <> 'rejected'), 0) AS BIGINT) AS claimed_ore,
+             u.id AS user_id, u.email, u.name AS user_name
+         FROM interventions i
+         JOIN user_roles r ON r.role = 'intervention_lead' AND r.member_id = i.owner_member_id
+         JOIN users u ON u.id = r.user_id AND u.active
+         WHERE i.all_signed_at IS NOT NULL AND i.end_date >= $1
+         ORDER BY i.id, u.id")
+        .bind(ended_since).fetch_all(&mut **c).await)?)
+}
+
+/// (intervention, kind, first day, status) of the reports of interventions that ended on
+/// `ended_since` or later.
+pub async fn report_statuses(tx: &mut Tx, ended_since: NaiveDate) -> Result<Vec<(i64, String, NaiveDate, String)>> {
+    Ok(on_backend!(tx, c => sqlx::query_as(
+        "SELECT r.intervention_id, r.kind, r.period_from, r.status FROM period_reports r
+         JOIN interventions i ON i.id = r.intervention_id WHERE i.end_date >= $1")
+        .bind(ended_since).fetch_all(&mut **c).await)?)
+}
+
+/// Every association's reporting settings and claim tail: (association, frequency, due days,
+/// tail months), for those that set them.
+pub async fn all_settings(tx: &mut Tx) -> Result<(Vec<(i64, String, i32)>, Vec<(i64, i32)>)> {
+    let reports = on_backend!(tx, c => sqlx::query_as("SELECT association_id, frequency, due_days FROM report_settings")
+        .fetch_all(&mut **c).await)?;
+    let tails = on_backend!(tx, c => sqlx::query_as("SELECT association_id, claim_tail_months FROM economy_settings")
+        .fetch_all(&mut **c).await)?;
+    Ok((reports, tails))
+}
+
+/// A signature that a party has not given: to whom, and for which party.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AwaitedSignature {
+    #[sqlx(flatten)]
+    pub recipient: Recipient,
+    pub member_id: i64,
+    /// For an application: the hash of the content to sign, so that a changed text is a new event.
+    pub content_hash: String,
+}
+
+/// Agreements waiting since `created_before` for a party's signature, once per active
+/// firmatecknare of that party: the object is the intervention.
+pub async fn awaited_agreement_signatures(tx: &mut Tx, created_before: Timestamp) -> Result<Vec<AwaitedSignature>> {
+    Ok(on_backend!(tx, c => sqlx::query_as(
+        "SELECT i.id AS object_id, i.association_id, i.name AS object_name, u.id AS user_id, u.email,
+             u.name AS user_name, p.member_id, i.agreement_hash AS content_hash
+         FROM interventions i JOIN intervention_parties p ON p.intervention_id = i.id
+         JOIN user_roles r ON r.role = 'signatory' AND r.member_id = p.member_id
+         JOIN users u ON u.id = r.user_id AND u.active
+         WHERE i.all_signed_at IS NULL AND i.created_at <= $1
+             AND NOT EXISTS (SELECT 1 FROM agreement_signatures s WHERE s.intervention_id = i.id AND s.member_id = p.member_id)
+         ORDER BY i.id, u.id")
+        .bind(created_before).fetch_all(&mut **c).await)?)
+}
+
+/// Applications in signing since `changed_before` that a party has not signed (as they stand),
+/// once per active firmatecknare of that party: the object is the application.
+pub async fn awaited_application_signatures(tx: &mut Tx, changed_before: Timestamp) -> Result<Vec<AwaitedSignature>> {
+    Ok(on_backend!(tx, c => sqlx::query_as(
+        "SELECT a.id AS object_id, a.association_id, a.name AS object_name, u.id AS user_id, u.email,
+             u.name AS user_name, p.member_id, a.content_hash
+         FROM applications a JOIN application_parties p ON p.application_id = a.id
+         JOIN user_roles r ON r.role = 'signatory' AND r.member_id = p.member_id
+         JOIN users u ON u.id = r.user_id AND u.active
+         WHERE a.status = 'signing' AND a.updated_at <= $1
+             AND NOT EXISTS (SELECT 1 FROM application_signatures s WHERE s.application_id = a.id
+                 AND s.member_id = p.member_id AND s.voided_at IS NULL AND s.content_hash = a.content_hash)
+         ORDER BY a.id, u.id")
+        .bind(changed_before).fetch_all(&mut **c).await)?)
+}
+
+/// An application the office asked to complete, with its number and when it was last received.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RequestedCompletion {
+    #[sqlx(flatten)]
+    pub recipient: Recipient,
+    pub registration_number: Option<String>,
+    pub received_at: Option<Timestamp>,
+}
+
+/// Applications the office has asked to complete, once per active insatsansvarig of the owner.
+pub async fn completions_requested(tx: &mut Tx) -> Result<Vec<RequestedCompletion>> {
+    Ok(on_backend!(tx, c => sqlx::query_as(
+        "SELECT a.id AS object_id, a.association_id, a.name AS object_name, u.id AS user_id, u.email,
+             u.name AS user_name, a.registration_number, a.received_at
+         FROM applications a
+         JOIN user_roles r ON r.role = 'intervention_lead' AND r.member_id = a.owner_member_id
+         JOIN users u ON u.id = r.user_id AND u.active
+         WHERE a.status = 'completion_requested'
+         ORDER BY a.id, u.id")
+        .fetch_all(&mut **c).await)?)
+}
+
+/// Records a reminder as sent; false when it already was (so it is sent once).
+pub async fn claim_reminder(
+    tx: &mut Tx,
+    event_key: &str,
+    user_id: i64,
+    association_id: i64,
+    kind: &str,
+    at: Timestamp,
+) -> Result<bool> {
+    let n = on_backend!(tx, c => sqlx::query(
+        "INSERT INTO reminders_sent (event_key, user_id, association_id, kind, sent_at) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (event_key, user_id) DO NOTHING")
+        .bind(event_key).bind(user_id).bind(association_id).bind(kind).bind(at).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}
+
+/// Takes back a reminder that could not be sent, so that it is tried again.
+pub async fn release_reminder(tx: &mut Tx, event_key: &str, user_id: i64) -> Result<()> {
+    on_backend!(tx, c => sqlx::query("DELETE FROM reminders_sent WHERE event_key = $1 AND user_id = $2")
+        .bind(event_key).bind(user_id).execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
+/// Member names by id, for the reminders' texts.
+pub async fn member_names(tx: &mut Tx) -> Result<Vec<(i64, String)>> {
+    Ok(on_backend!(tx, c => sqlx::query_as("SELECT id, name FROM members").fetch_all(&mut **c).await)?)
+}

@@ -15,6 +15,7 @@ mod meetings;
 mod pages;
 mod participants;
 mod proposals;
+mod reminders;
 mod reports;
 mod seeds;
 mod storage;

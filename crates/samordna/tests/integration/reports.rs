@@ -229,6 +229,9 @@ both! {
                 m
             }
         };
+        // The office sees it among the committee's cases when it plans meetings.
+        let planner = app.login("handlaggare@example.org").await;
+        assert!(planner.page("/moten").await.1.contains("Målgrupp och intag, 2026-10-20 (Fler unga än planerat"));
         let board = meeting("board", date(2026, 11, 2)).await;
         let ahead = meeting("committee", date(2099, 1, 10)).await;
         let held = meeting("committee", date(2026, 11, 5)).await;

@@ -65,6 +65,8 @@ struct MeetingLine {
 #[template(path = "meetings.html")]
 struct MeetingsPage {
     layout: Layout,
+    /// Deviations waiting for the committee: (intervention, description).
+    deviations: Vec<(i64, String)>,
     can_create: bool,
     lines: Vec<MeetingLine>,
     total: i64,
@@ -73,11 +75,37 @@ struct MeetingsPage {
 pub async fn list(State(state): State<AppState>, PageUser(p): PageUser) -> Result<Response, PageError> {
     let association = association_of(&state, &p).await?;
     let (rows, total) = service::list(&state.db, &p, association, Page::new(Some(100), None)).await?;
+    let can_create = service::access(&p, association).edit;
+    // The office plans the committee's cases: deviations that need its decision are among them.
+    let deviations = if can_create {
+        match crate::service::reports::awaiting_decision(&state.db, &p, association).await {
+            Ok(rows) => rows,
+            // Administrators plan meetings too but do not handle deviations.
+            Err(crate::service::ServiceError::NotFound) => Vec::new(),
+            Err(e) => return Err(e.into()),
+        }
+    } else {
+        Vec::new()
+    };
     Ok(render(
         StatusCode::OK,
         &MeetingsPage {
             layout: Layout::for_user("Sammanträden", &p, "/moten"),
-            can_create: service::access(&p, association).edit,
+            can_create,
+            deviations: deviations
+                .into_iter()
+                .map(|d| {
+                    (
+                        d.intervention_id,
+                        format!(
+                            "{}, {} ({})",
+                            crate::domain::report::deviation_category_label(&d.category),
+                            d.occurred_on,
+                            d.description.chars().take(80).collect::<String>()
+                        ),
+                    )
+                })
+                .collect(),
             lines: rows
                 .into_iter()
                 .map(|r| MeetingLine {
