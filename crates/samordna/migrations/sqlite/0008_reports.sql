@@ -73,3 +73,6 @@ CREATE TABLE reminders_sent (
     sent_at TEXT NOT NULL,
     PRIMARY KEY (event_key, user_id)
 );
+
+-- The association's list of requisitions pages by id.
+CREATE INDEX requisitions_association_id ON requisitions (association_id, id);

@@ -16,6 +16,11 @@ pub fn today() -> NaiveDate {
     Utc::now().with_timezone(&Stockholm).date_naive()
 }
 
+/// The day in Sweden when something happened.
+pub fn local_date(ts: Timestamp) -> NaiveDate {
+    ts.with_timezone(&Stockholm).date_naive()
+}
+
 /// "2026-11-22 14:05" in Swedish local time.
 pub fn format_local(ts: Timestamp) -> String {
     ts.with_timezone(&Stockholm).format("%Y-%m-%d %H:%M").to_string()

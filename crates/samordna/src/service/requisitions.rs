@@ -437,3 +437,35 @@ pub async fn review(
     tx.commit().await?;
     Ok(to)
 }
+
+/// The association's requisitions across its interventions, for the office, the board and the
+/// auditors: a page, and how many match in all.
+pub async fn association_list(
+    db: &Db,
+    p: &Principal,
+    q: &store::RequisitionQuery<'_>,
+) -> ServiceResult<(Vec<store::AssociationRequisition>, i64)> {
+    if !super::interventions::reach(p, q.association_id).all {
+        return Err(ServiceError::NotFound);
+    }
+    let mut tx = db.read().await?;
+    let rows = store::association_requisitions(&mut tx, q).await?;
+    let total = store::count_association_requisitions(&mut tx, q).await?;
+    tx.commit().await?;
+    Ok((rows, total))
+}
+
+/// The next page of the same list, without counting again (for exports read page by page).
+pub async fn association_page(
+    db: &Db,
+    p: &Principal,
+    q: &store::RequisitionQuery<'_>,
+) -> ServiceResult<Vec<store::AssociationRequisition>> {
+    if !super::interventions::reach(p, q.association_id).all {
+        return Err(ServiceError::NotFound);
+    }
+    let mut tx = db.read().await?;
+    let rows = store::association_requisitions(&mut tx, q).await?;
+    tx.commit().await?;
+    Ok(rows)
+}

@@ -408,3 +408,55 @@ pub async fn participants_by_sex(tx: &mut Tx, association_id: i64, year: i32) ->
          GROUP BY intervention_id, sex")
         .bind(association_id).bind(from).bind(to).fetch_all(&mut **c).await)?)
 }
+
+/// A requisition in the association's list, with its intervention.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AssociationRequisition {
+    pub id: i64,
+    pub intervention_id: i64,
+    pub intervention_name: String,
+    pub owner_name: String,
+    pub year: i32,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    pub amount_ore: i64,
+    pub status: String,
+    pub submitted_at: Timestamp,
+}
+
+/// Which of the association's requisitions, and from where in the list.
+pub struct RequisitionQuery<'a> {
+    pub association_id: i64,
+    pub year: Option<i32>,
+    pub status: Option<&'a str>,
+    /// Newest first, before this id; or (`ascending`) oldest first, after it.
+    pub from_id: Option<i64>,
+    pub ascending: bool,
+    pub limit: i64,
+}
+
+const ASSOCIATION_REQUISITION: &str = "SELECT r.id, r.intervention_id, i.name AS intervention_name,
+    m.name AS owner_name, r.year, r.period_from, r.period_to, r.amount_ore, r.status, r.submitted_at
+    FROM requisitions r JOIN interventions i ON i.id = r.intervention_id JOIN members m ON m.id = r.member_id
+    WHERE r.association_id = $1 AND ($2 IS NULL OR r.year = $2) AND ($3 IS NULL OR r.status = $3)";
+
+/// One page of the association's requisitions, by id (keyset, so deep pages cost no more).
+pub async fn association_requisitions(tx: &mut Tx, q: &RequisitionQuery<'_>) -> Result<Vec<AssociationRequisition>> {
+    let sql = if q.ascending {
+        format!("{ASSOCIATION_REQUISITION} AND r.id > $4 ORDER BY r.id LIMIT $5")
+    } else {
+        format!("{ASSOCIATION_REQUISITION} AND r.id < $4 ORDER BY r.id DESC LIMIT $5")
+    };
+    let from = q.from_id.unwrap_or(if q.ascending { 0 } else { i64::MAX });
+    Ok(on_backend!(tx, c => sqlx::query_as(&sql)
+        .bind(q.association_id).bind(q.year).bind(q.status).bind(from).bind(q.limit).fetch_all(&mut **c).await)?)
+}
+
+/// How many requisitions the query matches in all.
+pub async fn count_association_requisitions(tx: &mut Tx, q: &RequisitionQuery<'_>) -> Result<i64> {
+    let (n,): (i64,) = on_backend!(tx, c => sqlx::query_as(
+        "SELECT COUNT(*) FROM requisitions r WHERE r.association_id = $1 AND ($2 IS NULL OR r.year = $2)
+             AND ($3 IS NULL OR r.status = $3)")
+        .bind(q.association_id).bind(q.year).bind(q.status).fetch_one(&mut **c).await)?;
+    Ok(n)
+}

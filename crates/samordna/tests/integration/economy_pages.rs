@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::both;
 use crate::proposals::member;
-use crate::support::Session;
+use crate::support::{libreoffice_csv, Session};
 
 async fn refused(r: reqwest::Response, summary: &str) -> String {
     assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
@@ -281,5 +281,68 @@ both! {
         // The requisitions of the demo went through every step under the right people.
         assert_eq!(app.count("SELECT COUNT(*) FROM requisitions WHERE status = 'paid'").await, 20);
         assert_eq!(app.count("SELECT COUNT(*) FROM requisitions WHERE reviewed_by = submitted_by OR attested_by = submitted_by").await, 0);
+    }
+
+    async fn the_associations_claims_page_and_stream_as_spreadsheets(app) {
+        let key = samordna::service::personal_key::PersonalKey::demo();
+        let jobbcentrum = samordna::service::demo::load_follow_up(&app.db, &key).await.unwrap();
+        samordna::service::demo::load_economy(&app.db, jobbcentrum).await.unwrap();
+        let d = app.api(&app.token("forbundschef@example.org").await);
+        // The demo's twenty claims of 2025, newest first, eight a page.
+        let body: serde_json::Value = d.get("/api/v1/requisitions?limit=8").await.json().await.unwrap();
+        assert_eq!(body["total"], 20);
+        let ids = |b: &serde_json::Value| b["items"].as_array().unwrap().iter().map(|i| i["id"].as_i64().unwrap()).collect::<Vec<_>>();
+        assert_eq!(ids(&body), (13..=20).rev().collect::<Vec<i64>>());
+        assert_eq!(body["next_before"], 13);
+        let body: serde_json::Value = d.get("/api/v1/requisitions?limit=8&before=5").await.json().await.unwrap();
+        assert_eq!(ids(&body), vec![4, 3, 2, 1]);
+        assert_eq!(body["next_before"], serde_json::Value::Null);
+        let body: serde_json::Value = d.get("/api/v1/requisitions?status=rejected").await.json().await.unwrap();
+        assert_eq!(body["total"], 0);
+        let r = d.get("/api/v1/requisitions?format=pdf").await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        // A member's case worker sees no list of the association's claims.
+        let worker = app.api(&app.token("deltagaransvarig.enkoping@example.org").await);
+        assert_eq!(worker.get("/api/v1/requisitions").await.status(), StatusCode::NOT_FOUND);
+        let page = app.login("deltagaransvarig.enkoping@example.org").await;
+        assert_eq!(page.page("/ekonomi/rekvisitioner").await.0, StatusCode::NOT_FOUND);
+
+        // The office's page: the year's claims with links to each.
+        let officer = app.login("handlaggare@example.org").await;
+        let (status, html) = officer.page("/ekonomi/rekvisitioner?ar=2025").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("20 rekvisitioner."));
+        assert!(html.contains(&format!("href=\"/insatser/{jobbcentrum}/rekvisitioner/1\"")));
+        assert!(!html.contains("Nästa sida"));
+
+        // 2 500 more claims, so that the export reads three batches of a thousand and streams them.
+        app.exec("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500)
+            INSERT INTO requisitions (intervention_id, association_id, member_id, year, period_from, period_to,
+                amount_ore, status, submitted_by, submitted_at)
+            SELECT r.intervention_id, r.association_id, r.member_id, r.year, r.period_from, r.period_to, r.amount_ore,
+                'submitted', r.submitted_by, r.submitted_at FROM requisitions r, n WHERE r.id = 1").await;
+        let csv = d.get("/api/v1/requisitions?year=2025&format=csv").await;
+        assert_eq!(csv.status(), StatusCode::OK);
+        assert!(csv.headers().get("content-length").is_none(), "streamed, not buffered");
+        let text = csv.text().await.unwrap();
+        let mut reader = csv::ReaderBuilder::new().delimiter(b';').from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+        let read: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect();
+        assert_eq!(read.len(), 2520);
+        // 4 × 250 000 + 4 × 1 000 000 + 4 × 150 000 + 4 × 250 000 + 4 × 100 000 = 7 000 000, and
+        // 2 500 copies of the first 250 000 kr claim.
+        let sum: i64 = read.iter().map(|r| r[6].parse::<i64>().unwrap()).sum();
+        assert_eq!(sum, 7_000_000 + 2_500 * 250_000);
+        assert_eq!(read[0][..8], ["1", "Jobbcentrum", "Enköpings kommun", "2025", "2025-01-01", "2025-03-31", "250000", "Utbetald"]);
+        assert_eq!(read[2519][7], "Inlämnad");
+        // The same list opens in LibreOffice from XLSX, every row there.
+        let xlsx = d.get("/api/v1/requisitions?year=2025&format=xlsx").await.bytes().await.unwrap();
+        let converted = libreoffice_csv(&xlsx);
+        let lines: Vec<&str> = converted.lines().collect();
+        assert_eq!(lines.len(), 2521);
+        assert_eq!(lines[0], "Nummer;Insats;Insatsägare;År;Från;Till;Belopp;Status;Inlämnad");
+        assert!(lines[1].starts_with("1;Jobbcentrum;Enköpings kommun;2025;"), "{}", lines[1]);
+        let (_, html) = officer.page("/ekonomi/rekvisitioner").await;
+        assert!(html.contains("2520 rekvisitioner."));
+        assert!(html.contains("Nästa sida"));
     }
 }

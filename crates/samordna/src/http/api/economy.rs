@@ -746,3 +746,188 @@ pub async fn put_settings(
     economy::save_settings(&state.db, &p, a, &body).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+#[derive(Deserialize, IntoParams)]
+pub struct RequisitionListQuery {
+    pub association_id: Option<i64>,
+    /// Only claims for costs in this year.
+    pub year: Option<i32>,
+    /// Only claims in this status.
+    pub status: Option<RequisitionStatus>,
+    /// The next page: claims older than this id (`next_before` of the previous page).
+    pub before: Option<i64>,
+    /// Claims per page, at most 200.
+    pub limit: Option<i64>,
+    /// csv or xlsx: every matching claim as one spreadsheet, streamed.
+    pub format: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AssociationRequisitionDto {
+    pub id: i64,
+    pub intervention_id: i64,
+    pub intervention: String,
+    pub owner: String,
+    pub year: i32,
+    pub period_from: NaiveDate,
+    pub period_to: NaiveDate,
+    pub amount_sek: i64,
+    pub amount_ore: i64,
+    pub status: RequisitionStatus,
+    pub submitted_at: DateTime<Utc>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AssociationRequisitions {
+    pub items: Vec<AssociationRequisitionDto>,
+    pub total: i64,
+    /// Pass as `before` for the next page; absent on the last.
+    pub next_before: Option<i64>,
+}
+
+pub fn requisition_columns() -> Vec<Column> {
+    vec![
+        Column::new("Nummer", Kind::Integer),
+        Column::new("Insats", Kind::Text),
+        Column::new("Insatsägare", Kind::Text),
+        Column::new("År", Kind::Integer),
+        Column::new("Från", Kind::Date),
+        Column::new("Till", Kind::Date),
+        Column::new("Belopp", Kind::Kronor),
+        Column::new("Status", Kind::Text),
+        Column::new("Inlämnad", Kind::Date),
+    ]
+}
+
+pub fn requisition_values(r: &crate::storage::economy::AssociationRequisition) -> Vec<Value> {
+    vec![
+        Value::Int(r.id),
+        r.intervention_name.clone().into(),
+        r.owner_name.clone().into(),
+        Value::Int(r.year as i64),
+        Value::Date(r.period_from),
+        Value::Date(r.period_to),
+        Value::Ore(r.amount_ore),
+        RequisitionStatus::parse(&r.status).map(RequisitionStatus::label).unwrap_or("").into(),
+        Value::Date(crate::domain::time::local_date(r.submitted_at)),
+    ]
+}
+
+/// The association's requisitions across its interventions, newest first, for the office, the
+/// board and the auditors; with `format` every matching claim as a spreadsheet, read from the
+/// database page by page and streamed, so that no size of list fills the memory.
+#[utoipa::path(get, path = "/api/v1/requisitions", tag = "economy", params(RequisitionListQuery),
+    responses((status = 200, body = AssociationRequisitions), (status = 404, body = Problem, content_type = "application/problem+json")))]
+pub async fn association_requisitions(
+    State(state): State<AppState>,
+    ApiUser(p): ApiUser,
+    Query(q): Query<RequisitionListQuery>,
+) -> Result<Response, ApiError> {
+    let format = format_of(&q.format)?;
+    let a = association_of(&p, q.association_id)?;
+    let status = q.status.map(RequisitionStatus::code);
+    let query = crate::storage::economy::RequisitionQuery {
+        association_id: a,
+        year: q.year,
+        status,
+        from_id: q.before,
+        ascending: false,
+        limit: crate::storage::Page::new(q.limit, None).limit,
+    };
+    if let Some(format) = format {
+        let export = RequisitionExport { year: q.year, status: q.status };
+        return Ok(stream_requisitions(state, p, a, export, format).await?);
+    }
+    let (rows, total) = requisitions::association_list(&state.db, &p, &query).await?;
+    let next_before = (rows.len() as i64 == query.limit).then(|| rows.last().map(|r| r.id)).flatten();
+    Ok(Json(AssociationRequisitions {
+        items: rows
+            .into_iter()
+            .map(|r| AssociationRequisitionDto {
+                id: r.id,
+                intervention_id: r.intervention_id,
+                intervention: r.intervention_name,
+                owner: r.owner_name,
+                year: r.year,
+                period_from: r.period_from,
+                period_to: r.period_to,
+                amount_sek: Money::from_ore(r.amount_ore).kronor_rounded(),
+                amount_ore: r.amount_ore,
+                status: RequisitionStatus::parse(&r.status).unwrap_or(RequisitionStatus::Rejected),
+                submitted_at: r.submitted_at,
+            })
+            .collect(),
+        total,
+        next_before,
+    })
+    .into_response())
+}
+
+/// The filter of a requisition export.
+#[derive(Clone, Copy)]
+pub struct RequisitionExport {
+    pub year: Option<i32>,
+    pub status: Option<RequisitionStatus>,
+}
+
+/// Rows read per round trip while an export streams.
+const EXPORT_BATCH: i64 = 1000;
+
+/// Streams every matching requisition as a spreadsheet: the first page is read before the
+/// response starts, so that a refusal is an ordinary error; the rest follow batch by batch.
+pub async fn stream_requisitions(
+    state: AppState,
+    p: crate::service::principal::Principal,
+    association_id: i64,
+    export: RequisitionExport,
+    format: Format,
+) -> Result<Response, crate::service::ServiceError> {
+    let query = move |from_id: Option<i64>| crate::storage::economy::RequisitionQuery {
+        association_id,
+        year: export.year,
+        status: export.status.map(RequisitionStatus::code),
+        from_id,
+        ascending: true,
+        limit: EXPORT_BATCH,
+    };
+    let first = requisitions::association_page(&state.db, &p, &query(None)).await?;
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
+    tokio::spawn(async move {
+        let (mut writer, head) = export::Writer::new(format, "Rekvisitioner", requisition_columns());
+        if tx.send(Ok(head)).await.is_err() {
+            return;
+        }
+        let mut page = first;
+        loop {
+            let values: Vec<Vec<Value>> = page.iter().map(requisition_values).collect();
+            if tx.send(Ok(writer.rows(&values))).await.is_err() {
+                return;
+            }
+            if (page.len() as i64) < EXPORT_BATCH {
+                break;
+            }
+            let last = page.last().map(|r| r.id);
+            page = match requisitions::association_page(&state.db, &p, &query(last)).await {
+                Ok(rows) => rows,
+                Err(e) => {
+                    // The client sees a broken download rather than a file that looks whole.
+                    tracing::error!(error = %e, "requisition export failed");
+                    let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
+                    return;
+                }
+            };
+        }
+        let _ = tx.send(Ok(writer.finish())).await;
+    });
+    let name = match export.year {
+        Some(y) => format!("rekvisitioner-{y}.{}", format.extension()),
+        None => format!("rekvisitioner.{}", format.extension()),
+    };
+    let body = axum::body::Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(rx));
+    Ok(Response::builder()
+        .header(header::CONTENT_TYPE, format.content_type())
+        .header(header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))
+        .header(header::CACHE_CONTROL, "private, no-store")
+        .body(body)
+        .expect("valid headers"))
+}

@@ -115,6 +115,7 @@ pub fn router(max_attachment_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(economy::return_ratios))
         .routes(routes!(economy::uppfoljning_finsam))
         .routes(routes!(economy::get_settings, economy::put_settings))
+        .routes(routes!(economy::association_requisitions))
         .routes(routes!(reports::list))
         .routes(routes!(reports::get, reports::save))
         .routes(routes!(reports::submit))

@@ -112,6 +112,8 @@ struct YearPage {
     association_id: i64,
     year: i32,
     manage: bool,
+    /// The office, board and auditors see the association's list of claims.
+    sees_claims: bool,
     allocation: String,
     equity: String,
     decided_on: String,
@@ -247,6 +249,7 @@ async fn year_page(
         association_id,
         year,
         manage: manages(p, association_id),
+        sees_claims: crate::service::interventions::reach(p, association_id).all,
         allocation: value("state_allocation", number(allocation.map(|a| a.state_allocation_ore))),
         equity: value("equity", number(allocation.and_then(|a| a.equity_ore))),
         decided_on: value(
@@ -720,6 +723,103 @@ pub async fn uppfoljning_finsam(
             year,
             missing: f.missing.as_deref().map(crate::http::messages::message),
             f,
+        },
+    ))
+}
+
+#[derive(serde::Deserialize, Default)]
+pub struct RequisitionsQuery {
+    #[serde(default, rename = "ar")]
+    year: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default, rename = "fore")]
+    before: Option<i64>,
+    #[serde(default, rename = "forbund")]
+    association: Option<i64>,
+}
+
+pub struct RequisitionLine {
+    pub id: i64,
+    pub intervention_id: i64,
+    pub intervention: String,
+    pub owner: String,
+    pub period: String,
+    pub amount: String,
+    pub status: &'static str,
+    pub submitted: String,
+}
+
+#[derive(Template)]
+#[template(path = "association_requisitions.html")]
+struct RequisitionsPage {
+    layout: Layout,
+    association_id: i64,
+    year: String,
+    status: String,
+    statuses: Vec<(&'static str, &'static str)>,
+    lines: Vec<RequisitionLine>,
+    total: i64,
+    next: Option<String>,
+    download: String,
+}
+
+/// The association's requisitions, newest first, 50 a page: the office's list of claims to handle.
+pub async fn requisitions(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    Query(q): Query<RequisitionsQuery>,
+) -> Result<Response, PageError> {
+    use crate::domain::economy::RequisitionStatus;
+    let association = super::pick_association(&state, &p, q.association).await?.id;
+    let year: Option<i32> = q.year.as_deref().and_then(|y| y.trim().parse().ok()).filter(|y| (2000..=2200).contains(y));
+    let status = q.status.as_deref().and_then(RequisitionStatus::parse);
+    let query = crate::storage::economy::RequisitionQuery {
+        association_id: association,
+        year,
+        status: status.map(RequisitionStatus::code),
+        from_id: q.before,
+        ascending: false,
+        limit: 50,
+    };
+    let (rows, total) = crate::service::requisitions::association_list(&state.db, &p, &query).await?;
+    let filter = format!(
+        "forbund={association}{}{}",
+        year.map(|y| format!("&ar={y}")).unwrap_or_default(),
+        status.map(|s| format!("&status={}", s.code())).unwrap_or_default()
+    );
+    let next = (rows.len() == 50)
+        .then(|| rows.last().map(|r| format!("/ekonomi/rekvisitioner?{filter}&fore={}", r.id)))
+        .flatten();
+    let download = format!(
+        "/api/v1/requisitions?association_id={association}{}{}",
+        year.map(|y| format!("&year={y}")).unwrap_or_default(),
+        status.map(|s| format!("&status={}", s.code())).unwrap_or_default()
+    );
+    Ok(render(
+        StatusCode::OK,
+        &RequisitionsPage {
+            layout: Layout::for_user("Rekvisitioner", &p, "/ekonomi"),
+            association_id: association,
+            year: year.map(|y| y.to_string()).unwrap_or_default(),
+            status: status.map(|s| s.code().to_string()).unwrap_or_default(),
+            statuses: RequisitionStatus::ALL.iter().map(|s| (s.code(), s.label())).collect(),
+            lines: rows
+                .into_iter()
+                .map(|r| RequisitionLine {
+                    id: r.id,
+                    intervention_id: r.intervention_id,
+                    period: format!("{} – {}", r.period_from, r.period_to),
+                    amount: kr(r.amount_ore),
+                    status: RequisitionStatus::parse(&r.status).map(RequisitionStatus::label).unwrap_or(""),
+                    submitted: crate::domain::time::format_local(r.submitted_at),
+                    intervention: r.intervention_name,
+                    owner: r.owner_name,
+                })
+                .collect(),
+            total,
+            next,
+            download,
         },
     ))
 }

@@ -100,6 +100,7 @@ pub fn router(max_attachment_bytes: usize) -> Router<AppState> {
         .route("/ekonomi/budget", post(economy::save_budget))
         .route("/ekonomi/installningar", post(economy::save_settings))
         .route("/ekonomi/utvaxling", get(economy::return_ratios))
+        .route("/ekonomi/rekvisitioner", get(economy::requisitions))
         .route("/ekonomi/uppfoljning-finsam", get(economy::uppfoljning_finsam))
         .route("/statistik", get(participants::statistics))
         .route("/uppfoljning", get(participants::settings_view).post(participants::settings_save))
