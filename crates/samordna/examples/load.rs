@@ -533,6 +533,93 @@ async fn seed(db: &Db, events: u64) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The economy of every association: the state's allocation for 2025 and 2026, a population key
+/// with the kommuner's populations, the budget, and eight claims in 2026 for each signed
+/// intervention (18 000 in all) in every status.
+async fn seed_economy(db: &Db) -> anyhow::Result<()> {
+    use samordna::storage::economy as ec;
+    let started = Instant::now();
+    let now = time::now();
+    let date = |y: i32, m: u32, d: u32| chrono::NaiveDate::from_ymd_opt(y, m, d).expect("date");
+    for a in 1..=ASSOCIATIONS {
+        let mut tx = db.write().await?;
+        let user = (a - 1) * USERS_PER_ASSOCIATION + 1;
+        let first_member = (a - 1) * 11 + 1;
+        for year in [2025, 2026] {
+            let row = ec::YearRow { year, state_allocation_ore: 1_000_000_000, equity_ore: None, decided_on: None };
+            ec::save_year(&mut tx, a, &row, user, now).await?;
+            for m in 3..11 {
+                members::set_population(
+                    &mut tx,
+                    &members::PopulationRow {
+                        member_id: first_member + m,
+                        year: year - 1,
+                        population: 10_000 + m * 7_919,
+                        population_16_64: Some(6_000 + m * 4_001),
+                    },
+                )
+                .await?;
+            }
+            let posts: Vec<ec::BudgetPostRow> = ["board", "office", "audit", "interventions_individual"]
+                .iter()
+                .enumerate()
+                .map(|(i, post)| ec::BudgetPostRow {
+                    post: post.to_string(),
+                    budget_ore: 50_000_000 * (i as i64 + 1),
+                    outcome_ore: Some(45_000_000 * (i as i64 + 1)),
+                    forecast_ore: None,
+                })
+                .collect();
+            ec::save_budget_posts(&mut tx, a, year, &posts).await?;
+        }
+        ec::save_key(&mut tx, a, 2020, "population", &[], user, now).await?;
+        // The association's interventions are ids (a-1)*50+1 ..= a*50, five per meeting, of which
+        // the first, third and fifth are signed.
+        for k in (0..INTERVENTIONS_PER_ASSOCIATION).filter(|k| (k % 5) % 2 == 0) {
+            let intervention = (a - 1) * INTERVENTIONS_PER_ASSOCIATION + k + 1;
+            for q in 0..8u32 {
+                let (year, quarter) = (2026, q % 4);
+                let from = date(year, 1 + quarter * 3, 1);
+                let to = date(year, 3 + quarter * 3, if quarter == 0 || quarter == 3 { 31 } else { 30 });
+                let rows = [("personnel".to_string(), "Lön".to_string(), 2_000_000 + q as i64 * 10_000)];
+                let id = ec::insert_requisition(
+                    &mut tx,
+                    &ec::NewRequisition {
+                        intervention_id: intervention,
+                        association_id: a,
+                        member_id: first_member + 3,
+                        year,
+                        period_from: from,
+                        period_to: to,
+                        rows: &rows,
+                        user_id: user + 5,
+                        at: now,
+                    },
+                )
+                .await?;
+                for (from_status, to_status) in
+                    [("submitted", "reviewed"), ("reviewed", "attested"), ("attested", "paid")]
+                        .into_iter()
+                        .take((q % 4) as usize)
+                {
+                    let change = ec::StatusChange {
+                        from: from_status,
+                        to: to_status,
+                        user_id: user,
+                        at: now,
+                        paid_on: Some(to),
+                        reason: None,
+                    };
+                    ec::set_status(&mut tx, id, &change).await?;
+                }
+            }
+        }
+        tx.commit().await?;
+    }
+    eprintln!("seeded the economy in {:.1} s", started.elapsed().as_secs_f64());
+    Ok(())
+}
+
 /// Answer times of `o.requests` GETs from `o.concurrency` clients at once, sorted.
 async fn timed(client: &reqwest::Client, url: &str, token: &str, o: &Options) -> anyhow::Result<Vec<Duration>> {
     let times = Arc::new(tokio::sync::Mutex::new(Vec::with_capacity(o.requests)));
@@ -576,6 +663,7 @@ async fn main() -> anyhow::Result<()> {
     if migrations::is_empty(&db).await? {
         seed(&db, o.events).await?;
         seed_participants(&db, o.participations).await?;
+        seed_economy(&db).await?;
     }
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -638,6 +726,16 @@ async fn main() -> anyhow::Result<()> {
         ("/api/v1/interventions/1/statistics?from=2025-01-01&to=2025-12-31", &token),
         ("/api/v1/associations/1/statistics?from=2025-01-01&to=2025-12-31", &token),
         ("/api/v1/associations/1/statistics?from=2025-01-01&to=2026-12-31", &token),
+        ("/api/v1/interventions/1/requisitions", &token),
+        ("/api/v1/requisitions?limit=50", &token),
+        ("/api/v1/requisitions?year=2026&status=submitted&limit=50", &token),
+        ("/api/v1/years/2026/contributions", &token),
+        ("/api/v1/years/2026/return-ratios", &token),
+        ("/api/v1/years/2026/return-ratios?basis=granted&from=2025", &token),
+        ("/api/v1/years/2026/uppfoljning-finsam", &token),
+        ("/api/v1/interventions/1/reports", &token),
+        ("/api/v1/interventions/1/reports/2026-01-01", &token),
+        ("/api/v1/interventions/1/deviations", &token),
     ] {
         let t = timed(&client, &format!("{base}{path}"), token, &o).await?;
         let who = if token == &worker { "case worker" } else { "administrator" };
@@ -681,6 +779,15 @@ async fn main() -> anyhow::Result<()> {
         "/insatser/1",
         "/insatser/1/mal?fran=2025-01-01&till=2025-12-31",
         "/statistik?fran=2025-01-01&till=2025-12-31",
+        "/ekonomi?ar=2026",
+        "/ekonomi/utvaxling?ar=2026",
+        "/ekonomi/uppfoljning-finsam?ar=2026",
+        "/ekonomi/rekvisitioner",
+        "/insatser/1/rekvisitioner",
+        "/insatser/1/rekvisitioner/1",
+        "/insatser/1/rapporter",
+        "/insatser/1/rapporter/2026-01-01",
+        "/insatser/1/avvikelser",
     ] {
         let mut t = Vec::new();
         for _ in 0..(o.requests / 4) {

@@ -397,18 +397,14 @@ async fn serve(url: &DatabaseUrl, args: ServeArgs) -> anyhow::Result<ExitCode> {
     let state = AppState { db: db.clone(), config: Arc::new(config), metrics: Arc::default() };
     let cleanup = tokio::spawn(cleanup_sessions(db.clone(), state.config.auth.clone()));
     let retention = tokio::spawn(purge_daily(db.clone()));
-    let reminders = match args.mail.mailer(args.public_url.as_ref())? {
-        Some(mailer) => Some(tokio::spawn(remind_hourly(db.clone(), mailer))),
-        None => {
-            tracing::info!("no SMTP server configured (--smtp-url): e-mail reminders are off");
-            None
-        }
-    };
+    // Without --smtp-url no reminders are sent; the listening line says which.
+    let reminders = args.mail.mailer(args.public_url.as_ref())?.map(|m| tokio::spawn(remind_hourly(db.clone(), m)));
 
     let stop = shutdown_signal()?;
     let shown = args.public_url.as_ref().map(|u| u.to_string()).unwrap_or_else(|| format!("http://{address}"));
     println!("Samordna is running at {shown}");
-    tracing::info!(%address, database = %url, "listening");
+    let mail = if reminders.is_some() { "on" } else { "off (no --smtp-url)" };
+    tracing::info!(%address, database = %url, reminders = mail, "listening");
     http::serve(listener, state, stop).await?;
     cleanup.abort();
     retention.abort();
