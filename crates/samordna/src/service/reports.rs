@@ -286,6 +286,29 @@ pub struct ReportInput {
     pub implementation: String,
 }
 
+impl ReportInput {
+    fn narrative(&self) -> Narrative<'_> {
+        Narrative {
+            activities: self.activities.trim(),
+            deviations: self.deviations.trim(),
+            lessons: self.lessons.trim(),
+            implementation: self.implementation.trim(),
+        }
+    }
+}
+
+/// Where a report of the intervention is stored: its kind and (first day, last day, due day).
+fn slot_of(i: &InterventionRow, kind: ReportKind, (from, to, due): (NaiveDate, NaiveDate, NaiveDate)) -> Slot {
+    Slot {
+        intervention_id: i.id,
+        association_id: i.association_id,
+        kind: kind.code(),
+        period_from: from,
+        period_to: to,
+        due_on: due,
+    }
+}
+
 fn check_text(input: &ReportInput) -> Vec<FieldError> {
     let mut errors = Vec::new();
     for (name, text) in [
@@ -316,20 +339,8 @@ pub async fn save(db: &Db, p: &Principal, intervention_id: i64, key: &str, input
     let settings = settings_in(&mut tx, i.association_id).await?;
     let rows = store::reports(&mut tx, intervention_id).await?;
     let (kind, from, to, due) = find_slot(&i, &settings, &rows, key)?;
-    let slot = Slot {
-        intervention_id,
-        association_id: i.association_id,
-        kind: kind.code(),
-        period_from: from,
-        period_to: to,
-        due_on: due,
-    };
-    let text = Narrative {
-        activities: input.activities.trim(),
-        deviations: input.deviations.trim(),
-        lessons: input.lessons.trim(),
-        implementation: input.implementation.trim(),
-    };
+    let slot = slot_of(&i, kind, (from, to, due));
+    let text = input.narrative();
     if !store::save_narrative(&mut tx, &slot, &text, p.user_id, time::now()).await? {
         return Err(ServiceError::Conflict("report_already_submitted"));
     }
@@ -374,20 +385,8 @@ pub async fn submit(db: &Db, p: &Principal, intervention_id: i64, key: &str, inp
     if !errors.is_empty() {
         return Err(ServiceError::Invalid(errors));
     }
-    let slot = Slot {
-        intervention_id,
-        association_id: i.association_id,
-        kind: kind.code(),
-        period_from: from,
-        period_to: to,
-        due_on: due,
-    };
-    let text = Narrative {
-        activities: input.activities.trim(),
-        deviations: input.deviations.trim(),
-        lessons: input.lessons.trim(),
-        implementation: input.implementation.trim(),
-    };
+    let slot = slot_of(&i, kind, (from, to, due));
+    let text = input.narrative();
     let at = time::now();
     store::save_narrative(&mut tx, &slot, &text, p.user_id, at).await?;
     let id = store::report(&mut tx, intervention_id, kind.code(), from).await?.map(|r| r.id).unwrap_or_default();

@@ -138,11 +138,10 @@ struct YearPage {
 
 impl YearPage {
     fn errors_for(&self, form: &str) -> &FormErrors {
-        static NONE: FormErrors = FormErrors { items: Vec::new() };
         if self.form == form {
             &self.errors
         } else {
-            &NONE
+            FormErrors::none()
         }
     }
 }

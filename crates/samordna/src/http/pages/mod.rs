@@ -223,6 +223,12 @@ impl FormErrors {
         self.items.is_empty()
     }
 
+    /// No errors: what a form shows when another form of the same page was posted.
+    pub fn none() -> &'static FormErrors {
+        static NONE: FormErrors = FormErrors { items: Vec::new() };
+        &NONE
+    }
+
     pub fn has(&self, field: impl AsRef<str>) -> bool {
         self.items.iter().any(|i| i.field == field.as_ref())
     }

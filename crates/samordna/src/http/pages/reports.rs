@@ -264,19 +264,17 @@ struct DeviationsPage {
 
 impl DeviationsPage {
     fn errors_for(&self, deviation: &i64) -> &FormErrors {
-        static NONE: FormErrors = FormErrors { items: Vec::new() };
         if self.handled == Some(*deviation) {
             &self.errors
         } else {
-            &NONE
+            FormErrors::none()
         }
     }
     fn report_errors(&self) -> &FormErrors {
-        static NONE: FormErrors = FormErrors { items: Vec::new() };
         if self.handled.is_none() {
             &self.errors
         } else {
-            &NONE
+            FormErrors::none()
         }
     }
 }
