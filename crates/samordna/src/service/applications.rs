@@ -501,6 +501,7 @@ pub async fn compare_versions(db: &Db, p: &Principal, id: i64, a: i64, b: i64) -
 }
 
 /// Which applications a list shows.
+#[derive(Debug, Clone, Copy)]
 pub enum ListScope {
     /// The office's list: everything received in the association.
     Office(i64),

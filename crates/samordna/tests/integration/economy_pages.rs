@@ -344,5 +344,25 @@ both! {
         let (_, html) = officer.page("/ekonomi/rekvisitioner").await;
         assert!(html.contains("2520 rekvisitioner."));
         assert!(html.contains("Nästa sida"));
+
+        // The lists of interventions and applications come as spreadsheets too, with the links
+        // on their pages.
+        let text = d.get("/api/v1/interventions?format=csv").await.text().await.unwrap();
+        let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(lines[0], "Insats;Insatsägare;Inriktning;Status;Start;Slut;Beviljat högst;Diarienummer");
+        assert_eq!(lines.len(), 6, "Jobbcentrum and the four others: {text}");
+        assert!(lines.iter().any(|l| l.starts_with("Unga vuxna i Uppsala;Arbetsförmedlingen;Individinriktad;Pågående;2025-01-01;2026-12-31;9000000;DEMO 2025/")), "{text}");
+        assert!(lines.iter().any(|l| l.starts_with("LOKUS – lokal samverkan;Arbetsförmedlingen;Strukturövergripande;")), "{text}");
+        assert_eq!(d.get("/api/v1/interventions?format=pdf").await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let xlsx = d.get("/api/v1/applications?scope=office&sort=name&format=xlsx").await.bytes().await.unwrap();
+        let converted = libreoffice_csv(&xlsx);
+        let lines: Vec<&str> = converted.lines().collect();
+        assert_eq!(lines[0], "Diarienummer;Insats;Insatsägare;Status;Inkommen;Ändrad");
+        assert_eq!(lines.len(), 6, "{converted}");
+        assert!(lines[1].contains(";Arbetsträning Östhammar–Tierp;Arbetsförmedlingen;Beviljad;"), "sorted by name: {converted}");
+        let (_, html) = officer.page("/insatser").await;
+        assert!(html.contains("href=\"/api/v1/interventions?format=xlsx\""));
+        let (_, html) = officer.page("/ansokningar?q=Unga+vuxna").await;
+        assert!(html.contains("href=\"/api/v1/applications?scope=office&#38;format=csv&#38;q=Unga+vuxna\""), "{html}");
     }
 }

@@ -404,6 +404,8 @@ pub struct ListQuery {
     pub sort: Option<String>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
+    /// csv or xlsx: every matching application as one spreadsheet, streamed.
+    pub format: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -445,7 +447,8 @@ pub async fn list(
     State(state): State<AppState>,
     ApiUser(p): ApiUser,
     Query(q): Query<ListQuery>,
-) -> Result<Json<ApplicationList>, ApiError> {
+) -> Result<Response, ApiError> {
+    let format = super::format_of(&q.format)?;
     let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => {
@@ -461,8 +464,28 @@ pub async fn list(
         None | Some("mine") => ListScope::Mine,
         Some(_) => return Err(ApiError::invalid(vec![FieldError::new("scope", "scope_unknown")])),
     };
+    let sort = parse_sort(q.sort.as_deref());
+    if let Some(format) = format {
+        let (db, search) = (state.db.clone(), q.q.clone());
+        return Ok(super::stream_sheet(
+            format,
+            "Ansökningar",
+            "ansokningar",
+            export_columns(),
+            move |offset: Option<i64>| {
+                let (db, p, search) = (db.clone(), p.clone(), search.clone());
+                async move {
+                    let page = Page::new(Some(Page::MAX_LIMIT), offset);
+                    let (rows, _) = service::list(&db, &p, scope, status, search, sort, page).await?;
+                    let next = (rows.len() as i64 == page.limit).then_some(page.offset + page.limit);
+                    Ok((rows.iter().map(export_values).collect(), next))
+                }
+            },
+        )
+        .await?);
+    }
     let page = Page::new(q.limit, q.offset);
-    let (rows, total) = service::list(&state.db, &p, scope, status, q.q, parse_sort(q.sort.as_deref()), page).await?;
+    let (rows, total) = service::list(&state.db, &p, scope, status, q.q, sort, page).await?;
     Ok(Json(ApplicationList {
         items: rows
             .into_iter()
@@ -479,7 +502,32 @@ pub async fn list(
         total,
         limit: page.limit,
         offset: page.offset,
-    }))
+    })
+    .into_response())
+}
+
+fn export_columns() -> Vec<crate::export::Column> {
+    use crate::export::{Column, Kind};
+    vec![
+        Column::new("Diarienummer", Kind::Text),
+        Column::new("Insats", Kind::Text),
+        Column::new("Insatsägare", Kind::Text),
+        Column::new("Status", Kind::Text),
+        Column::new("Inkommen", Kind::Date),
+        Column::new("Ändrad", Kind::Date),
+    ]
+}
+
+fn export_values(r: &crate::storage::applications::ListRow) -> Vec<crate::export::Value> {
+    use crate::export::Value;
+    vec![
+        r.registration_number.clone().into(),
+        r.name.clone().into(),
+        r.owner_name.clone().into(),
+        Status::parse(&r.status).map(Status::label).unwrap_or("").into(),
+        r.received_at.map_or(Value::Empty, |t| Value::Date(crate::domain::time::local_date(t))),
+        Value::Date(crate::domain::time::local_date(r.updated_at)),
+    ]
 }
 
 /// One application with its budget summary, signatures and history.

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::applications::file_response;
-use super::{association_of, ApiJson};
+use super::{association_of, format_of, stream_sheet, ApiJson};
 use crate::domain::economy::{
     Attribution, Contribution, KeyKind, RequisitionStatus, ReviewAction, RETURN_METHOD, ROUNDING_RULE,
 };
@@ -343,15 +343,6 @@ pub struct ReportQuery {
     pub association_id: Option<i64>,
     /// csv or xlsx for a spreadsheet; JSON otherwise.
     pub format: Option<String>,
-}
-
-fn format_of(q: &Option<String>) -> Result<Option<Format>, ApiError> {
-    match q.as_deref() {
-        None | Some("json") => Ok(None),
-        Some(f) => Format::parse(f)
-            .map(Some)
-            .ok_or_else(|| ApiError::invalid(vec![FieldError::new("format", "format_unknown")])),
-    }
 }
 
 /// A spreadsheet as a download.
@@ -873,8 +864,7 @@ pub struct RequisitionExport {
 /// Rows read per round trip while an export streams.
 const EXPORT_BATCH: i64 = 1000;
 
-/// Streams every matching requisition as a spreadsheet: the first page is read before the
-/// response starts, so that a refusal is an ordinary error; the rest follow batch by batch.
+/// Every matching requisition as a spreadsheet, read a thousand at a time by id.
 pub async fn stream_requisitions(
     state: AppState,
     p: crate::service::principal::Principal,
@@ -882,52 +872,25 @@ pub async fn stream_requisitions(
     export: RequisitionExport,
     format: Format,
 ) -> Result<Response, crate::service::ServiceError> {
-    let query = move |from_id: Option<i64>| crate::storage::economy::RequisitionQuery {
-        association_id,
-        year: export.year,
-        status: export.status.map(RequisitionStatus::code),
-        from_id,
-        ascending: true,
-        limit: EXPORT_BATCH,
-    };
-    let first = requisitions::association_page(&state.db, &p, &query(None)).await?;
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
-    tokio::spawn(async move {
-        let (mut writer, head) = export::Writer::new(format, "Rekvisitioner", requisition_columns());
-        if tx.send(Ok(head)).await.is_err() {
-            return;
-        }
-        let mut page = first;
-        loop {
-            let values: Vec<Vec<Value>> = page.iter().map(requisition_values).collect();
-            if tx.send(Ok(writer.rows(&values))).await.is_err() {
-                return;
-            }
-            if (page.len() as i64) < EXPORT_BATCH {
-                break;
-            }
-            let last = page.last().map(|r| r.id);
-            page = match requisitions::association_page(&state.db, &p, &query(last)).await {
-                Ok(rows) => rows,
-                Err(e) => {
-                    // The client sees a broken download rather than a file that looks whole.
-                    tracing::error!(error = %e, "requisition export failed");
-                    let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
-                    return;
-                }
-            };
-        }
-        let _ = tx.send(Ok(writer.finish())).await;
-    });
     let name = match export.year {
-        Some(y) => format!("rekvisitioner-{y}.{}", format.extension()),
-        None => format!("rekvisitioner.{}", format.extension()),
+        Some(y) => format!("rekvisitioner-{y}"),
+        None => "rekvisitioner".to_string(),
     };
-    let body = axum::body::Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(rx));
-    Ok(Response::builder()
-        .header(header::CONTENT_TYPE, format.content_type())
-        .header(header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\""))
-        .header(header::CACHE_CONTROL, "private, no-store")
-        .body(body)
-        .expect("valid headers"))
+    stream_sheet(format, "Rekvisitioner", &name, requisition_columns(), move |after: Option<i64>| {
+        let (state, p) = (state.clone(), p.clone());
+        async move {
+            let query = crate::storage::economy::RequisitionQuery {
+                association_id,
+                year: export.year,
+                status: export.status.map(RequisitionStatus::code),
+                from_id: after,
+                ascending: true,
+                limit: EXPORT_BATCH,
+            };
+            let rows = requisitions::association_page(&state.db, &p, &query).await?;
+            let next = if rows.len() as i64 == EXPORT_BATCH { rows.last().map(|r| r.id) } else { None };
+            Ok((rows.iter().map(requisition_values).collect(), next))
+        }
+    })
+    .await
 }

@@ -2,7 +2,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -12,6 +12,7 @@ use super::meetings::{document_response, YearAmountDto};
 use super::ApiJson;
 use crate::domain::meeting::InterventionStatus;
 use crate::domain::money::Money;
+use crate::export::{Column, Kind, Value};
 use crate::http::auth::ApiUser;
 use crate::http::error::{ApiError, Problem};
 use crate::http::AppState;
@@ -64,17 +65,21 @@ pub struct InterventionListQuery {
     pub status: Option<String>,
     pub limit: Option<i64>,
     pub offset: Option<i64>,
+    /// csv or xlsx: every matching intervention as one spreadsheet, streamed.
+    pub format: Option<String>,
 }
 
 /// The interventions the caller may see: all of the association's for its office, board and
-/// auditors; those of their own organisation for the members' staff.
+/// auditors; those of their own organisation for the members' staff. With `format`, all of them
+/// as a spreadsheet.
 #[utoipa::path(get, path = "/api/v1/interventions", tag = "interventions", params(InterventionListQuery),
     responses((status = 200, body = InterventionList), (status = 422, body = Problem, content_type = "application/problem+json")))]
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(p): ApiUser,
     Query(q): Query<InterventionListQuery>,
-) -> Result<Json<InterventionList>, ApiError> {
+) -> Result<Response, ApiError> {
+    let format = super::format_of(&q.format)?;
     let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => Some(
@@ -84,8 +89,53 @@ pub async fn list(
     };
     let association =
         q.association_id.or_else(|| p.association_ids().first().copied()).ok_or_else(ApiError::not_found)?;
+    if let Some(format) = format {
+        let db = state.db.clone();
+        return Ok(super::stream_sheet(
+            format,
+            "Insatser",
+            "insatser",
+            export_columns(),
+            move |offset: Option<i64>| {
+                let (db, p) = (db.clone(), p.clone());
+                async move {
+                    let page = Page::new(Some(Page::MAX_LIMIT), offset);
+                    let (rows, _) = service::list(&db, &p, association, status, page).await?;
+                    let next = (rows.len() as i64 == page.limit).then_some(page.offset + page.limit);
+                    Ok((rows.iter().map(export_values).collect(), next))
+                }
+            },
+        )
+        .await?);
+    }
     let (rows, total) = service::list(&state.db, &p, association, status, Page::new(q.limit, q.offset)).await?;
-    Ok(Json(InterventionList { items: rows.iter().map(InterventionListItem::from).collect(), total }))
+    Ok(Json(InterventionList { items: rows.iter().map(InterventionListItem::from).collect(), total }).into_response())
+}
+
+fn export_columns() -> Vec<Column> {
+    vec![
+        Column::new("Insats", Kind::Text),
+        Column::new("Insatsägare", Kind::Text),
+        Column::new("Inriktning", Kind::Text),
+        Column::new("Status", Kind::Text),
+        Column::new("Start", Kind::Date),
+        Column::new("Slut", Kind::Date),
+        Column::new("Beviljat högst", Kind::Kronor),
+        Column::new("Diarienummer", Kind::Text),
+    ]
+}
+
+fn export_values(r: &InterventionRow) -> Vec<Value> {
+    vec![
+        r.name.clone().into(),
+        r.owner_name.clone().into(),
+        (if r.orientation == "structural" { "Strukturövergripande" } else { "Individinriktad" }).into(),
+        InterventionStatus::parse(&r.status).map(InterventionStatus::label).unwrap_or("").into(),
+        Value::Date(r.start_date),
+        Value::Date(r.end_date),
+        Value::Ore(r.max_total_ore),
+        r.registration_number.clone().into(),
+    ]
 }
 
 #[derive(Serialize, ToSchema)]

@@ -126,6 +126,68 @@ pub fn router(max_attachment_bytes: usize) -> OpenApiRouter<AppState> {
         .merge(uploads)
 }
 
+/// A spreadsheet read page by page and streamed: `fetch(cursor)` gives a page of rows and the
+/// cursor of the next page (None after the last). The first page is read before the response
+/// starts, so that a refusal is an ordinary error; the rest go through a small channel, so the
+/// file is never whole in memory.
+pub async fn stream_sheet<C, F, Fut>(
+    format: crate::export::Format,
+    title: &'static str,
+    filename: &str,
+    columns: Vec<crate::export::Column>,
+    fetch: F,
+) -> Result<Response, crate::service::ServiceError>
+where
+    C: Send + 'static,
+    F: Fn(Option<C>) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = crate::service::ServiceResult<(Vec<Vec<crate::export::Value>>, Option<C>)>>
+        + Send
+        + 'static,
+{
+    let (rows, mut next) = fetch(None).await?;
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<u8>, std::io::Error>>(4);
+    tokio::spawn(async move {
+        let (mut writer, head) = crate::export::Writer::new(format, title, columns);
+        if tx.send(Ok(head)).await.is_err() || tx.send(Ok(writer.rows(&rows))).await.is_err() {
+            return;
+        }
+        while let Some(cursor) = next.take() {
+            match fetch(Some(cursor)).await {
+                Ok((rows, n)) => {
+                    if tx.send(Ok(writer.rows(&rows))).await.is_err() {
+                        return;
+                    }
+                    next = n;
+                }
+                Err(e) => {
+                    // The client sees a broken download rather than a file that looks whole.
+                    tracing::error!(error = %e, "export failed");
+                    let _ = tx.send(Err(std::io::Error::other("export failed"))).await;
+                    return;
+                }
+            }
+        }
+        let _ = tx.send(Ok(writer.finish())).await;
+    });
+    let body = axum::body::Body::from_stream(tokio_stream::wrappers::ReceiverStream::new(rx));
+    Ok(Response::builder()
+        .header(header::CONTENT_TYPE, format.content_type())
+        .header(header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}.{}\"", format.extension()))
+        .header(header::CACHE_CONTROL, "private, no-store")
+        .body(body)
+        .expect("valid headers"))
+}
+
+/// The format asked for: csv or xlsx for a spreadsheet, None (JSON) otherwise.
+pub fn format_of(q: &Option<String>) -> Result<Option<crate::export::Format>, ApiError> {
+    match q.as_deref() {
+        None | Some("json") => Ok(None),
+        Some(f) => crate::export::Format::parse(f)
+            .map(Some)
+            .ok_or_else(|| ApiError::invalid(vec![crate::service::FieldError::new("format", "format_unknown")])),
+    }
+}
+
 /// The association a request is about: the one asked for, or the caller's first.
 fn association_of(p: &crate::service::principal::Principal, asked: Option<i64>) -> Result<i64, ApiError> {
     asked.or_else(|| p.association_ids().first().copied()).ok_or_else(ApiError::not_found)

@@ -81,6 +81,21 @@ struct ListPage {
     can_create: bool,
 }
 
+impl ListPage {
+    /// The same list as a spreadsheet, from the API with the session.
+    fn export_href(&self, format: &str) -> String {
+        let scope = if self.action == "/ansokningar" { "office" } else { "mine" };
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        q.append_pair("scope", scope).append_pair("format", format);
+        for (k, v) in [("status", &self.query.status), ("q", &self.query.q), ("sort", &self.query.sort)] {
+            if !v.is_empty() {
+                q.append_pair(k, v);
+            }
+        }
+        format!("/api/v1/applications?{}", q.finish())
+    }
+}
+
 async fn list_page(state: &AppState, p: &Principal, q: ListQuery, mine: bool) -> Result<Response, PageError> {
     let status = Status::parse(q.status.trim());
     let sida = q.sida.unwrap_or(1).max(1);
