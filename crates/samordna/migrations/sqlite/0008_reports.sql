@@ -76,3 +76,17 @@ CREATE TABLE reminders_sent (
 
 -- The association's list of requisitions pages by id.
 CREATE INDEX requisitions_association_id ON requisitions (association_id, id);
+
+-- A deviation that needs a decision, on the committee's agenda: its section number runs with the
+-- body's year, from the same counter as the meeting's other cases.
+CREATE TABLE deviation_items (
+    id INTEGER PRIMARY KEY,
+    meeting_id INTEGER NOT NULL REFERENCES meetings(id),
+    deviation_id INTEGER NOT NULL UNIQUE REFERENCES deviations(id),
+    association_id INTEGER NOT NULL REFERENCES associations(id),
+    body TEXT NOT NULL,
+    year INTEGER NOT NULL,
+    section INTEGER NOT NULL,
+    UNIQUE (association_id, body, year, section)
+);
+CREATE INDEX deviation_items_meeting ON deviation_items (meeting_id, section);

@@ -217,6 +217,11 @@ pub fn message(code: &str) -> &'static str {
         "report_not_submitted" => "Rapporten är inte inlämnad, så den kan inte granskas.",
         "report_period_not_ended" => "Rapporten kan lämnas in först när perioden är slut.",
         "deviation_handled" => "Avvikelsen är redan behandlad.",
+        "deviation_not_on_agenda" => {
+            "Avvikelsen behöver först vara ett ärende på ett av arbetsutskottets sammanträden."
+        }
+        "deviation_needs_no_decision" => "Avvikelsen väntar inte på något beslut.",
+        "deviation_on_agenda" => "Avvikelsen är redan ett ärende på ett sammanträde.",
         "not_a_committee_meeting" => "Välj ett av arbetsutskottets sammanträden.",
         "meeting_not_held" => "Sammanträdet har inte ägt rum ännu.",
         "from_year_invalid" => "Ange ett år som är samma som eller högst nio år före det valda året.",
@@ -281,6 +286,7 @@ pub fn notice(code: &str) -> Option<&'static str> {
         "report_settings_saved" => "Inställningarna för rapporter är sparade.",
         "deviation_reported" => "Avvikelsen är rapporterad.",
         "deviation_handled" => "Avvikelsen är behandlad.",
+        "deviation_on_agenda" => "Avvikelsen är uppsatt som ärende för arbetsutskottet.",
         "allocation_saved" => "Tilldelningen är sparad.",
         "key_saved" => "Fördelningsnyckeln är sparad.",
         "budget_saved" => "Budgeten är sparad.",

@@ -63,6 +63,8 @@ pub struct MeetingView {
     pub present: Vec<String>,
     pub attesters: Vec<String>,
     pub items: Vec<ItemView>,
+    /// Deviations on the agenda, decided with the meeting (they number with its cases).
+    pub deviations: Vec<crate::storage::reports::DeviationItem>,
     pub access: MeetingAccess,
 }
 
@@ -133,6 +135,7 @@ pub async fn get(db: &Db, p: &Principal, id: i64) -> ServiceResult<MeetingView> 
         let status = Status::parse(&item.application_status).unwrap_or(Status::Received);
         items.push(ItemView { conflicts: names(&item.conflicts), decision, status, row: item });
     }
+    let deviations = crate::storage::reports::meeting_deviations(&mut tx, id).await?;
     tx.commit().await?;
     Ok(MeetingView {
         body: Body::parse(&row.body).unwrap_or(Body::Board),
@@ -140,6 +143,7 @@ pub async fn get(db: &Db, p: &Principal, id: i64) -> ServiceResult<MeetingView> 
         attesters: names(&row.attesters),
         association_name: association.name,
         items,
+        deviations,
         access,
         row,
     })

@@ -573,13 +573,10 @@ pub async fn report_deviation(
 pub struct DeviationHandling {
     /// The office's acknowledgement, or the committee's decision.
     pub response: String,
-    /// For a deviation that needs a decision: the committee's meeting that decided it.
-    #[serde(default)]
-    pub meeting_id: Option<i64>,
 }
 
-/// The office acknowledges a deviation, or records the committee's decision on one that
-/// needs it (naming the committee's meeting, which must have taken place).
+/// The office acknowledges a deviation, or records the committee's decision on one that needs
+/// it, once it has been a case at a meeting of the committee that has taken place.
 pub async fn handle_deviation(
     db: &Db,
     p: &Principal,
@@ -607,33 +604,26 @@ pub async fn handle_deviation(
     } else if response.chars().count() > TEXT_MAX {
         errors.push(FieldError::new("response", "too_long"));
     }
-    let mut meeting = None;
+    let mut item = None;
     if to == DeviationStatus::Decided {
-        let found = match input.meeting_id {
-            Some(m) => crate::storage::meetings::get(&mut tx, m).await?,
-            None => None,
-        };
-        match found {
-            None => errors.push(FieldError::new("meeting_id", "required")),
-            Some(m) if m.association_id != i.association_id || m.body != "committee" => {
-                errors.push(FieldError::new("meeting_id", "not_a_committee_meeting"))
-            }
-            Some(m) if m.meeting_date > time::today() => errors.push(FieldError::new("meeting_id", "meeting_not_held")),
-            Some(m) => meeting = Some(m),
+        match store::deviation_item(&mut tx, id).await? {
+            None => errors.push(FieldError::new("response", "deviation_not_on_agenda")),
+            Some(x) if x.meeting_date > time::today() => errors.push(FieldError::new("response", "meeting_not_held")),
+            Some(x) => item = Some(x),
         }
     }
     if !errors.is_empty() {
         return Err(ServiceError::Invalid(errors));
     }
-    let text = match &meeting {
-        Some(m) => format!("Arbetsutskottet {}: {response}", m.meeting_date),
+    let text = match &item {
+        Some(x) => format!("Arbetsutskottet {} § {}: {response}", x.meeting_date, x.section),
         None => response.to_string(),
     };
     let handling = Handling {
         from: from.code(),
         to: to.code(),
         response: &text,
-        meeting_id: meeting.as_ref().map(|m| m.id),
+        meeting_id: item.as_ref().map(|x| x.meeting_id),
         user_id: p.user_id,
         at: time::now(),
     };
@@ -644,11 +634,94 @@ pub async fn handle_deviation(
         .association(i.association_id)
         .member(i.owner_member_id)
         .object("deviation", id)
-        .details(json!({ "intervention_id": intervention_id, "to": to.code(), "meeting_id": meeting.as_ref().map(|m| m.id) }))
+        .details(json!({ "intervention_id": intervention_id, "to": to.code(), "meeting_id": item.as_ref().map(|x| x.meeting_id) }))
         .write(&mut tx)
         .await?;
     tx.commit().await?;
     Ok(to)
+}
+
+/// Puts a deviation that needs a decision on the agenda of a planned meeting of the committee,
+/// with the next section number of the committee's year. Returns the section.
+pub async fn put_on_agenda(
+    db: &Db,
+    p: &Principal,
+    intervention_id: i64,
+    id: i64,
+    meeting_id: Option<i64>,
+) -> ServiceResult<i64> {
+    let mut tx = db.write().await?;
+    let i = load(&mut tx, p, intervention_id).await?.0;
+    let d = store::deviation(&mut tx, id).await?.filter(|d| d.intervention_id == intervention_id);
+    let d = d.ok_or(ServiceError::NotFound)?;
+    if !is_office(p, i.association_id) {
+        return Err(ServiceError::Forbidden);
+    }
+    if d.status != DeviationStatus::AwaitingDecision.code() {
+        return Err(ServiceError::Conflict("deviation_needs_no_decision"));
+    }
+    let meeting = match meeting_id {
+        Some(m) => crate::storage::meetings::get(&mut tx, m).await?,
+        None => None,
+    };
+    let meeting = match meeting {
+        None => return Err(ServiceError::Invalid(vec![FieldError::new("meeting_id", "required")])),
+        Some(m) if m.association_id != i.association_id || m.body != "committee" => {
+            return Err(ServiceError::Invalid(vec![FieldError::new("meeting_id", "not_a_committee_meeting")]))
+        }
+        Some(m) if m.attested_at.is_some() => {
+            return Err(ServiceError::Invalid(vec![FieldError::new("meeting_id", "minutes_attested")]))
+        }
+        Some(m) => m,
+    };
+    use chrono::Datelike;
+    let year = meeting.meeting_date.year();
+    let section = crate::storage::meetings::next_section(&mut tx, i.association_id, "committee", year).await?;
+    let item = store::NewDeviationItem {
+        meeting_id: meeting.id,
+        deviation_id: id,
+        association_id: i.association_id,
+        body: "committee",
+        year,
+        section,
+    };
+    if !store::insert_deviation_item(&mut tx, &item).await? {
+        return Err(ServiceError::Conflict("deviation_on_agenda"));
+    }
+    Event::new(&Actor::of(p, Some(i.association_id)), Action::DeviationHandle)
+        .association(i.association_id)
+        .member(i.owner_member_id)
+        .object("deviation", id)
+        .details(json!({ "intervention_id": intervention_id, "agenda": meeting.id, "section": section }))
+        .write(&mut tx)
+        .await?;
+    tx.commit().await?;
+    Ok(section)
+}
+
+/// The deviations on a meeting's agenda, for those who see the association.
+pub async fn meeting_deviations(
+    db: &Db,
+    p: &Principal,
+    association_id: i64,
+    meeting_id: i64,
+) -> ServiceResult<Vec<store::DeviationItem>> {
+    if !p.can_see_association(association_id) {
+        return Err(ServiceError::NotFound);
+    }
+    let mut tx = db.read().await?;
+    let rows = store::meeting_deviations(&mut tx, meeting_id).await?;
+    tx.commit().await?;
+    Ok(rows)
+}
+
+/// Where a deviation is on an agenda, if it is.
+pub async fn deviation_items(db: &Db, p: &Principal, intervention_id: i64) -> ServiceResult<Vec<store::DeviationItem>> {
+    let mut tx = db.read().await?;
+    load(&mut tx, p, intervention_id).await?;
+    let items = store::intervention_deviation_items(&mut tx, intervention_id).await?;
+    tx.commit().await?;
+    Ok(items)
 }
 
 /// The association's deviations waiting for the committee, for the office's planning.

@@ -384,3 +384,60 @@ pub async fn release_reminder(tx: &mut Tx, event_key: &str, user_id: i64) -> Res
 pub async fn member_names(tx: &mut Tx) -> Result<Vec<(i64, String)>> {
     Ok(on_backend!(tx, c => sqlx::query_as("SELECT id, name FROM members").fetch_all(&mut **c).await)?)
 }
+
+/// A deviation on a meeting's agenda.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct DeviationItem {
+    pub deviation_id: i64,
+    pub meeting_id: i64,
+    pub meeting_date: NaiveDate,
+    pub attested: bool,
+    pub section: i32,
+    pub intervention_id: i64,
+    pub intervention_name: String,
+    pub category: String,
+    pub description: String,
+    pub status: String,
+}
+
+const DEVIATION_ITEM: &str = "SELECT x.deviation_id, x.meeting_id, m.meeting_date,
+    CASE WHEN m.attested_at IS NULL THEN FALSE ELSE TRUE END AS attested, x.section, d.intervention_id,
+    i.name AS intervention_name, d.category, d.description, d.status
+    FROM deviation_items x JOIN meetings m ON m.id = x.meeting_id JOIN deviations d ON d.id = x.deviation_id
+    JOIN interventions i ON i.id = d.intervention_id";
+
+pub async fn deviation_item(tx: &mut Tx, deviation_id: i64) -> Result<Option<DeviationItem>> {
+    let sql = format!("{DEVIATION_ITEM} WHERE x.deviation_id = $1");
+    Ok(on_backend!(tx, c => sqlx::query_as(&sql).bind(deviation_id).fetch_optional(&mut **c).await)?)
+}
+
+/// The agenda items of an intervention's deviations.
+pub async fn intervention_deviation_items(tx: &mut Tx, intervention_id: i64) -> Result<Vec<DeviationItem>> {
+    let sql = format!("{DEVIATION_ITEM} WHERE d.intervention_id = $1");
+    Ok(on_backend!(tx, c => sqlx::query_as(&sql).bind(intervention_id).fetch_all(&mut **c).await)?)
+}
+
+/// The deviations on a meeting's agenda, by section.
+pub async fn meeting_deviations(tx: &mut Tx, meeting_id: i64) -> Result<Vec<DeviationItem>> {
+    let sql = format!("{DEVIATION_ITEM} WHERE x.meeting_id = $1 ORDER BY x.section");
+    Ok(on_backend!(tx, c => sqlx::query_as(&sql).bind(meeting_id).fetch_all(&mut **c).await)?)
+}
+
+pub struct NewDeviationItem<'a> {
+    pub meeting_id: i64,
+    pub deviation_id: i64,
+    pub association_id: i64,
+    pub body: &'a str,
+    pub year: i32,
+    pub section: i64,
+}
+
+/// Puts a deviation on a meeting's agenda; false when it already is on one.
+pub async fn insert_deviation_item(tx: &mut Tx, n: &NewDeviationItem<'_>) -> Result<bool> {
+    let rows = on_backend!(tx, c => sqlx::query(
+        "INSERT INTO deviation_items (meeting_id, deviation_id, association_id, body, year, section)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (deviation_id) DO NOTHING")
+        .bind(n.meeting_id).bind(n.deviation_id).bind(n.association_id).bind(n.body).bind(n.year).bind(n.section as i32)
+        .execute(&mut **c).await.map(|r| r.rows_affected()))?;
+    Ok(rows == 1)
+}

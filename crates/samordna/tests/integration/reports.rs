@@ -235,17 +235,44 @@ both! {
         let board = meeting("board", date(2026, 11, 2)).await;
         let ahead = meeting("committee", date(2099, 1, 10)).await;
         let held = meeting("committee", date(2026, 11, 5)).await;
-        let decision = |m: Option<i64>| json!({"response": "Arbetsutskottet godkänner omfördelningen.", "meeting_id": m});
-        assert_eq!(code(officer.post(&handle(second), &decision(None)).await, StatusCode::UNPROCESSABLE_ENTITY).await, ["meeting_id:required"]);
-        assert_eq!(code(officer.post(&handle(second), &decision(Some(board))).await, StatusCode::UNPROCESSABLE_ENTITY).await, ["meeting_id:not_a_committee_meeting"]);
-        assert_eq!(code(officer.post(&handle(second), &decision(Some(ahead))).await, StatusCode::UNPROCESSABLE_ENTITY).await, ["meeting_id:meeting_not_held"]);
+        let agenda = |did: i64| format!("{path}/{did}/agenda");
+        // Not yet a case: no decision can be recorded.
+        let decision = json!({"response": "Arbetsutskottet godkänner omfördelningen."});
+        assert_eq!(code(officer.post(&handle(second), &decision).await, StatusCode::UNPROCESSABLE_ENTITY).await, ["response:deviation_not_on_agenda"]);
+        // It goes on the agenda of a meeting of the committee, not the board's, and not one that
+        // needs no decision.
+        assert_eq!(code(officer.post(&agenda(second), &json!({"meeting_id": board})).await, StatusCode::UNPROCESSABLE_ENTITY).await, ["meeting_id:not_a_committee_meeting"]);
+        assert_eq!(code(officer.post(&agenda(second), &json!({})).await, StatusCode::UNPROCESSABLE_ENTITY).await, ["meeting_id:required"]);
+        assert_eq!(code(officer.post(&agenda(first), &json!({"meeting_id": held})).await, StatusCode::CONFLICT).await, ["deviation_needs_no_decision"]);
+        assert_eq!(lead.post(&agenda(second), &json!({"meeting_id": held})).await.status(), StatusCode::FORBIDDEN);
+        assert_eq!(app.count("SELECT COUNT(*) FROM deviation_items").await, 0);
+        // On the future meeting first: its decision waits for the day.
+        let r = officer.post(&agenda(second), &json!({"meeting_id": ahead})).await;
+        assert_eq!(r.json::<Value>().await.unwrap()["section"], 1, "the committee's first case of 2099");
+        assert_eq!(code(officer.post(&agenda(second), &json!({"meeting_id": held})).await, StatusCode::CONFLICT).await, ["deviation_on_agenda"]);
+        assert_eq!(code(officer.post(&handle(second), &decision).await, StatusCode::UNPROCESSABLE_ENTITY).await, ["response:meeting_not_held"]);
         assert_eq!(app.count("SELECT COUNT(*) FROM deviations WHERE status = 'awaiting_decision'").await, 1);
-        let r = officer.post(&handle(second), &decision(Some(held))).await;
+        // A second deviation becomes § 1 of the committee's 2026 at the meeting held, and is decided.
+        let r = lead.post(&path, &json!({"occurred_on": "2026-10-25", "category": "budget", "description": "Lokalkostnaden blir högre.", "consequence": "Budgeten räcker inte år två.", "proposed_measure": "Omfördela från köpta tjänster.", "needs_decision": true})).await;
+        let third = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+        let r = officer.post(&agenda(third), &json!({"meeting_id": held})).await;
+        assert_eq!(r.json::<Value>().await.unwrap()["section"], 1);
+        // The meeting's page lists it with its section.
+        let (_, html) = planner.page(&format!("/moten/{held}")).await;
+        assert!(html.contains("§ 1 <a href=\"/insatser/"), "{html}");
+        assert!(html.contains("Avvikelse i Jobbcentrum: budget, Lokalkostnaden blir högre."));
+        let r = officer.post(&handle(third), &json!({"response": "Arbetsutskottet godkänner omfördelningen."})).await;
         assert_eq!(r.json::<Value>().await.unwrap()["status"], "decided");
         let list: Value = lead.get(&path).await.json().await.unwrap();
-        assert_eq!(list[0]["response"], "Arbetsutskottet 2026-11-05: Arbetsutskottet godkänner omfördelningen.");
+        assert_eq!(list[0]["response"], "Arbetsutskottet 2026-11-05 § 1: Arbetsutskottet godkänner omfördelningen.");
         assert_eq!(app.count(&format!("SELECT COUNT(*) FROM deviations WHERE decided_meeting_id = {held}")).await, 1);
-        assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'deviation.handle'").await, 2);
+        // Attested minutes take no new cases.
+        app.exec(&format!("UPDATE meetings SET attested_at = '2026-11-06 10:00:00+00:00', attested_by = 1 WHERE id = {held}")).await;
+        let r = lead.post(&path, &json!({"occurred_on": "2026-11-06", "category": "method", "description": "a", "consequence": "b", "proposed_measure": "c", "needs_decision": true})).await;
+        let fourth = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+        assert_eq!(code(officer.post(&agenda(fourth), &json!({"meeting_id": held})).await, StatusCode::UNPROCESSABLE_ENTITY).await, ["meeting_id:minutes_attested"]);
+        // Acknowledged, put on two agendas, decided.
+        assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'deviation.handle'").await, 4);
     }
 
     async fn reports_and_deviations_in_the_browser_pages(app) {

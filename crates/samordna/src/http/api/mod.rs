@@ -122,6 +122,7 @@ pub fn router(max_attachment_bytes: usize) -> OpenApiRouter<AppState> {
         .routes(routes!(reports::review))
         .routes(routes!(reports::deviations, reports::create_deviation))
         .routes(routes!(reports::handle_deviation))
+        .routes(routes!(reports::put_on_agenda))
         .routes(routes!(reports::get_settings, reports::put_settings))
         .merge(uploads)
 }

@@ -202,7 +202,37 @@ pub struct DeviationResult {
     pub status: DeviationStatus,
 }
 
-/// The office acknowledges a deviation, or records the committee's decision (with the meeting).
+#[derive(serde::Deserialize, ToSchema)]
+pub struct AgendaInput {
+    /// A planned meeting of the committee whose minutes are not attested.
+    pub meeting_id: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AgendaResult {
+    /// The case's section number in the committee's year.
+    pub section: i64,
+}
+
+/// Puts a deviation that needs a decision on the agenda of a meeting of the committee, with the
+/// next section number of the committee's year. For the office.
+#[utoipa::path(post, path = "/api/v1/interventions/{id}/deviations/{did}/agenda", tag = "reports",
+    params(("id" = i64, Path), ("did" = i64, Path)), request_body = AgendaInput,
+    responses((status = 200, body = AgendaResult),
+        (status = 409, description = "deviation_needs_no_decision, deviation_on_agenda", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "required, not_a_committee_meeting, minutes_attested", body = Problem, content_type = "application/problem+json")))]
+pub async fn put_on_agenda(
+    State(state): State<AppState>,
+    ApiUser(p): ApiUser,
+    Path((id, did)): Path<(i64, i64)>,
+    ApiJson(body): ApiJson<AgendaInput>,
+) -> Result<Json<AgendaResult>, ApiError> {
+    let section = service::put_on_agenda(&state.db, &p, id, did, body.meeting_id).await?;
+    Ok(Json(AgendaResult { section }))
+}
+
+/// The office acknowledges a deviation, or records the committee's decision on one that has been
+/// a case at a meeting of the committee that has taken place.
 #[utoipa::path(post, path = "/api/v1/interventions/{id}/deviations/{did}/handle", tag = "reports",
     params(("id" = i64, Path), ("did" = i64, Path)), request_body = DeviationHandling,
     responses((status = 200, body = DeviationResult), (status = 409, description = "deviation_handled", body = Problem, content_type = "application/problem+json"),

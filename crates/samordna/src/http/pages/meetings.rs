@@ -285,6 +285,8 @@ struct MeetingPage {
     can_attest: bool,
     lock_version: i64,
     items: Vec<ItemShown>,
+    /// Deviations on the agenda: (intervention, "§ 4", what, status).
+    deviations: Vec<(i64, String, String, &'static str)>,
     errors: FormErrors,
     /// The case whose decision form shows the errors, with the values typed.
     failed_item: Option<i64>,
@@ -368,6 +370,23 @@ fn meeting_page(
             can_attest: v.can_attest(),
             lock_version: v.row.lock_version,
             items,
+            deviations: v
+                .deviations
+                .iter()
+                .map(|d| {
+                    (
+                        d.intervention_id,
+                        section_label(d.section as i64),
+                        format!(
+                            "Avvikelse i {}: {}, {}",
+                            d.intervention_name,
+                            crate::domain::report::deviation_category_label(&d.category).to_lowercase(),
+                            d.description
+                        ),
+                        crate::domain::report::DeviationStatus::parse(&d.status).map_or("", |s| s.label()),
+                    )
+                })
+                .collect(),
             errors: FormErrors::from_fields(&errors),
             failed_item,
             typed,

@@ -93,6 +93,7 @@ pub fn router(max_attachment_bytes: usize) -> Router<AppState> {
         .route("/insatser/{id}/rapporter/{slot}", get(reports::view).post(reports::post))
         .route("/insatser/{id}/avvikelser", get(reports::deviations).post(reports::report_deviation))
         .route("/insatser/{id}/avvikelser/{did}", post(reports::handle_deviation))
+        .route("/insatser/{id}/avvikelser/{did}/dagordning", post(reports::put_on_agenda))
         .route("/ekonomi", get(economy::year_view))
         .route("/ekonomi/tilldelning", post(economy::save_allocation))
         .route("/ekonomi/nyckel", post(economy::save_key))

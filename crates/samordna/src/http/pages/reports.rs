@@ -243,6 +243,8 @@ pub struct DeviationLine {
     pub open: bool,
     pub reported: String,
     pub response: Option<String>,
+    /// On the committee's agenda: the meeting, "§ 4 på …", and whether it has taken place.
+    pub agenda: Option<(i64, String, bool)>,
 }
 
 #[derive(Template)]
@@ -289,13 +291,14 @@ async fn deviations_page(
     notice: Option<&str>,
 ) -> Result<Response, PageError> {
     let l = service::deviations(&state.db, p, id).await?;
+    let items = service::deviation_items(&state.db, p, id).await?;
+    let today = time::today();
     let meetings = if l.can_handle {
         let (rows, _) =
             crate::service::meetings::list(&state.db, p, l.intervention.association_id, Page::new(Some(200), None))
                 .await?;
-        let today = time::today();
         rows.into_iter()
-            .filter(|m| m.body == "committee" && m.meeting_date <= today)
+            .filter(|m| m.body == "committee" && m.attested_at.is_none())
             .map(|m| (m.id, format!("Arbetsutskottet {}", m.meeting_date)))
             .collect()
     } else {
@@ -323,6 +326,13 @@ async fn deviations_page(
                     open: matches!(status, DeviationStatus::Reported | DeviationStatus::AwaitingDecision),
                     reported: format!("{}, {}", d.reported_by_name, format_local(d.reported_at)),
                     response: d.response.clone(),
+                    agenda: items.iter().find(|x| x.deviation_id == d.id).map(|x| {
+                        (
+                            x.meeting_id,
+                            format!("§ {} på arbetsutskottets sammanträde {}", x.section, x.meeting_date),
+                            x.meeting_date <= today,
+                        )
+                    }),
                 }
             })
             .collect(),
@@ -385,10 +395,7 @@ pub async fn handle_deviation(
     body: Bytes,
 ) -> Result<Response, PageError> {
     let f = Fields::parse(&body);
-    let handling = DeviationHandling {
-        response: f.get(&format!("response_{did}")),
-        meeting_id: f.get(&format!("meeting_id_{did}")).parse().ok(),
-    };
+    let handling = DeviationHandling { response: f.get(&format!("response_{did}")) };
     let errors = match service::handle_deviation(&state.db, &p, id, did, &handling).await {
         Ok(_) => {
             return Ok(Redirect::to(&format!("/insatser/{id}/avvikelser?meddelande=deviation_handled")).into_response())
@@ -398,6 +405,28 @@ pub async fn handle_deviation(
         Err(e) => return Err(e.into()),
     };
     // The page's inputs carry the deviation's id in their names.
+    let errors = errors.into_iter().map(|e| FieldError { field: format!("{}_{did}", e.field), code: e.code }).collect();
+    deviations_page(&state, &p, id, f, Some(did), errors, None).await
+}
+
+pub async fn put_on_agenda(
+    State(state): State<AppState>,
+    PageUser(p): PageUser,
+    Path((id, did)): Path<(i64, i64)>,
+    body: Bytes,
+) -> Result<Response, PageError> {
+    let f = Fields::parse(&body);
+    let meeting = f.get(&format!("meeting_id_{did}")).parse().ok();
+    let errors = match service::put_on_agenda(&state.db, &p, id, did, meeting).await {
+        Ok(_) => {
+            return Ok(
+                Redirect::to(&format!("/insatser/{id}/avvikelser?meddelande=deviation_on_agenda")).into_response()
+            )
+        }
+        Err(ServiceError::Invalid(e)) => e,
+        Err(ServiceError::Conflict(code)) => vec![FieldError::new("meeting_id", code)],
+        Err(e) => return Err(e.into()),
+    };
     let errors = errors.into_iter().map(|e| FieldError { field: format!("{}_{did}", e.field), code: e.code }).collect();
     deviations_page(&state, &p, id, f, Some(did), errors, None).await
 }
