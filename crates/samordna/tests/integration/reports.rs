@@ -183,6 +183,15 @@ both! {
         let body: Value = d.get(&format!("{list}/2025-05-01")).await.json().await.unwrap();
         assert_eq!(body["figures"]["money"]["claimed_in_period_sek"], 5_000);
         assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'report.submit'").await, 2);
+        // The schedule as a spreadsheet: LibreOffice reads the nine reports.
+        let xlsx = d.get(&format!("{list}?format=xlsx")).await.bytes().await.unwrap();
+        let converted = crate::support::libreoffice_csv(&xlsx);
+        let lines: Vec<&str> = converted.lines().collect();
+        assert_eq!(lines[0], "Rapport;Från;Till;Senast;Status;Försenad");
+        assert_eq!(lines.len(), 10, "{converted}");
+        assert!(lines[1].starts_with("Periodrapport;"), "{converted}");
+        assert!(lines[1].contains(";Godkänd;Nej"), "{converted}");
+        assert!(lines[9].starts_with("Slutrapport;"), "{converted}");
         assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'report.review'").await, 2);
     }
 
@@ -271,6 +280,12 @@ both! {
         let r = lead.post(&path, &json!({"occurred_on": "2026-11-06", "category": "method", "description": "a", "consequence": "b", "proposed_measure": "c", "needs_decision": true})).await;
         let fourth = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
         assert_eq!(code(officer.post(&agenda(fourth), &json!({"meeting_id": held})).await, StatusCode::UNPROCESSABLE_ENTITY).await, ["meeting_id:minutes_attested"]);
+        // The deviations as a spreadsheet, newest first.
+        let text = lead.get(&format!("{path}?format=csv")).await.text().await.unwrap();
+        let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(lines[0], "Datum;Kategori;Beskrivning;Konsekvens;Föreslagen åtgärd;Kräver beslut;Status;Svar");
+        assert_eq!(lines.len(), 5);
+        assert_eq!(lines[4], "2026-10-01;Bemanning;Rehabcoachen har slutat.;Färre kartläggningar i oktober.;Rekrytering pågår.;Nej;Kvitterad av kansliet;Noterat. Återkom när tjänsten är tillsatt.");
         // Acknowledged, put on two agendas, decided.
         assert_eq!(app.count("SELECT COUNT(*) FROM audit_events WHERE action = 'deviation.handle'").await, 4);
     }

@@ -3,14 +3,16 @@
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Serialize;
-use utoipa::ToSchema;
+use utoipa::{IntoParams, ToSchema};
 
-use super::economy::AssociationQuery;
+use super::economy::{spreadsheet, AssociationQuery};
 use super::{association_of, ApiJson};
-use crate::domain::report::{DeviationStatus, ReportStatus};
+use crate::domain::report::{deviation_category_label, DeviationStatus, ReportKind, ReportStatus};
+use crate::export::{Column, Kind, Value};
 use crate::http::auth::ApiUser;
 use crate::http::error::{ApiError, Problem};
 use crate::http::AppState;
@@ -25,16 +27,50 @@ pub struct ReportListDto {
     pub reports: Vec<ReportLine>,
 }
 
+#[derive(serde::Deserialize, IntoParams)]
+pub struct FormatQuery {
+    /// csv or xlsx for a spreadsheet; JSON otherwise.
+    pub format: Option<String>,
+}
+
 /// The intervention's reports by the association's schedule, then the final report.
-#[utoipa::path(get, path = "/api/v1/interventions/{id}/reports", tag = "reports", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/interventions/{id}/reports", tag = "reports", params(("id" = i64, Path), FormatQuery),
     responses((status = 200, body = ReportListDto), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn list(
     State(state): State<AppState>,
     ApiUser(p): ApiUser,
     Path(id): Path<i64>,
-) -> Result<Json<ReportListDto>, ApiError> {
+    Query(q): Query<FormatQuery>,
+) -> Result<Response, ApiError> {
+    let format = super::format_of(&q.format)?;
     let l = service::list(&state.db, &p, id).await?;
-    Ok(Json(ReportListDto { settings: l.settings, reports: l.reports }))
+    if let Some(format) = format {
+        let columns = vec![
+            Column::new("Rapport", Kind::Text),
+            Column::new("Från", Kind::Date),
+            Column::new("Till", Kind::Date),
+            Column::new("Senast", Kind::Date),
+            Column::new("Status", Kind::Text),
+            Column::new("Försenad", Kind::Text),
+        ];
+        let rows: Vec<Vec<Value>> = l
+            .reports
+            .iter()
+            .map(|r| {
+                vec![
+                    (if r.kind == ReportKind::Final { "Slutrapport" } else { "Periodrapport" }).into(),
+                    Value::Date(r.period_from),
+                    Value::Date(r.period_to),
+                    Value::Date(r.due_on),
+                    r.status.label().into(),
+                    (if r.overdue { "Ja" } else { "Nej" }).into(),
+                ]
+            })
+            .collect();
+        let name = format!("rapporter-{}", l.intervention.id);
+        return Ok(spreadsheet(format, &name, &format!("Rapporter {}", l.intervention.name), columns, &rows));
+    }
+    Ok(Json(ReportListDto { settings: l.settings, reports: l.reports }).into_response())
 }
 
 #[derive(Serialize, ToSchema)]
@@ -166,15 +202,47 @@ pub fn deviation_dto(d: crate::storage::reports::DeviationRow) -> DeviationDto {
     }
 }
 
-#[utoipa::path(get, path = "/api/v1/interventions/{id}/deviations", tag = "reports", params(("id" = i64, Path)),
+#[utoipa::path(get, path = "/api/v1/interventions/{id}/deviations", tag = "reports", params(("id" = i64, Path), FormatQuery),
     responses((status = 200, body = Vec<DeviationDto>), (status = 404, body = Problem, content_type = "application/problem+json")))]
 pub async fn deviations(
     State(state): State<AppState>,
     ApiUser(p): ApiUser,
     Path(id): Path<i64>,
-) -> Result<Json<Vec<DeviationDto>>, ApiError> {
+    Query(q): Query<FormatQuery>,
+) -> Result<Response, ApiError> {
+    let format = super::format_of(&q.format)?;
     let l = service::deviations(&state.db, &p, id).await?;
-    Ok(Json(l.deviations.into_iter().map(deviation_dto).collect()))
+    if let Some(format) = format {
+        let columns = vec![
+            Column::new("Datum", Kind::Date),
+            Column::new("Kategori", Kind::Text),
+            Column::new("Beskrivning", Kind::Text),
+            Column::new("Konsekvens", Kind::Text),
+            Column::new("Föreslagen åtgärd", Kind::Text),
+            Column::new("Kräver beslut", Kind::Text),
+            Column::new("Status", Kind::Text),
+            Column::new("Svar", Kind::Text),
+        ];
+        let rows: Vec<Vec<Value>> = l
+            .deviations
+            .iter()
+            .map(|d| {
+                vec![
+                    Value::Date(d.occurred_on),
+                    deviation_category_label(&d.category).to_string().into(),
+                    d.description.clone().into(),
+                    d.consequence.clone().into(),
+                    d.proposed_measure.clone().into(),
+                    (if d.needs_decision { "Ja" } else { "Nej" }).into(),
+                    DeviationStatus::parse(&d.status).map_or("", |s| s.label()).into(),
+                    d.response.clone().into(),
+                ]
+            })
+            .collect();
+        let name = format!("avvikelser-{}", l.intervention.id);
+        return Ok(spreadsheet(format, &name, &format!("Avvikelser {}", l.intervention.name), columns, &rows));
+    }
+    Ok(Json(l.deviations.into_iter().map(deviation_dto).collect::<Vec<_>>()).into_response())
 }
 
 #[derive(Serialize, ToSchema)]
