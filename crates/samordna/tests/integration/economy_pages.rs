@@ -98,6 +98,14 @@ both! {
         // 400 000 + 2 400 000 budget; only the board has an outcome.
         assert!(html.contains("<td>2\u{a0}800\u{a0}000 kr</td><td>372\u{a0}500 kr</td><td>–</td>"));
 
+        // The budget as a spreadsheet, with its totals.
+        let api = app.api(&app.token("forbundschef@example.org").await);
+        let text = api.get("/api/v1/years/2022/budget?format=csv").await.text().await.unwrap();
+        let lines: Vec<&str> = text.trim_start_matches('\u{feff}').lines().collect();
+        assert_eq!(lines[0], "Post;Budget;Utfall;Prognos");
+        assert_eq!(lines[1], "Styrelse;400000;372500;");
+        assert_eq!(lines[7], "Totalt;2800000;372500;");
+
         // The rules for claims.
         refused(d.post("/ekonomi/installningar", &[("forbund", &a), ("ar", "2022"), ("claim_tail_months", "30"), ("attachment_threshold", "50 000")]).await, "<a href=\"#claim_tail_months\">Värdet ligger utanför det tillåtna intervallet.</a>").await;
         assert_eq!(app.count("SELECT COUNT(*) FROM economy_settings").await, 0);

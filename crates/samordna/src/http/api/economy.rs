@@ -447,16 +447,52 @@ pub struct BudgetDto {
     pub posts: Vec<BudgetPostInput>,
 }
 
-#[utoipa::path(get, path = "/api/v1/years/{year}/budget", tag = "economy", params(("year" = i32, Path), AssociationQuery),
+/// The association's budget for the year per post, with outcome and forecast; also as a
+/// spreadsheet with its totals.
+#[utoipa::path(get, path = "/api/v1/years/{year}/budget", tag = "economy", params(("year" = i32, Path), ReportQuery),
     responses((status = 200, body = BudgetDto)))]
 pub async fn get_budget(
     State(state): State<AppState>,
     ApiUser(p): ApiUser,
     Path(year): Path<i32>,
-    Query(q): Query<AssociationQuery>,
-) -> Result<Json<BudgetDto>, ApiError> {
+    Query(q): Query<ReportQuery>,
+) -> Result<Response, ApiError> {
+    let format = format_of(&q.format)?;
     let a = association_of(&p, q.association_id)?;
     let posts = economy::budget(&state.db, &p, a, year).await?;
+    if let Some(f) = format {
+        let columns = vec![
+            Column::new("Post", Kind::Text),
+            Column::new("Budget", Kind::Kronor),
+            Column::new("Utfall", Kind::Kronor),
+            Column::new("Prognos", Kind::Kronor),
+        ];
+        let total = |v: Vec<Option<i64>>| {
+            if v.iter().all(Option::is_none) {
+                Value::Empty
+            } else {
+                Value::Ore(v.into_iter().flatten().sum())
+            }
+        };
+        let mut rows: Vec<Vec<Value>> = posts
+            .iter()
+            .map(|r| {
+                vec![
+                    economy::budget_post_label(&r.post).to_string().into(),
+                    Value::Ore(r.budget_ore),
+                    r.outcome_ore.map_or(Value::Empty, Value::Ore),
+                    r.forecast_ore.map_or(Value::Empty, Value::Ore),
+                ]
+            })
+            .collect();
+        rows.push(vec![
+            "Totalt".into(),
+            Value::Ore(posts.iter().map(|r| r.budget_ore).sum()),
+            total(posts.iter().map(|r| r.outcome_ore).collect()),
+            total(posts.iter().map(|r| r.forecast_ore).collect()),
+        ]);
+        return Ok(spreadsheet(f, &format!("budget-{year}"), &format!("Budget {year}"), columns, &rows));
+    }
     let k = |o: i64| Money::from_ore(o).kronor_rounded();
     Ok(Json(BudgetDto {
         year,
@@ -469,7 +505,8 @@ pub async fn get_budget(
                 forecast_sek: r.forecast_ore.map(k),
             })
             .collect(),
-    }))
+    })
+    .into_response())
 }
 
 /// Replaces the association's budget for the year: budget, outcome and forecast per post.
