@@ -254,7 +254,13 @@ pub async fn get(db: &Db, p: &Principal, intervention_id: i64, key: &str) -> Ser
     let rows = store::reports(&mut tx, intervention_id).await?;
     let (kind, from, to, due) = find_slot(&i, &settings, &rows, key)?;
     let row = rows.into_iter().find(|r| r.kind == kind.code() && r.period_from == from);
-    let stored = row.as_ref().and_then(|r| r.figures.as_deref()).and_then(|f| serde_json::from_str(f).ok());
+    // The figures are written whole at submission; one that does not read is a fault to report,
+    // and the page falls back to today's figures rather than showing none.
+    let stored = row.as_ref().and_then(|r| r.figures.as_deref()).and_then(|f| {
+        serde_json::from_str(f)
+            .map_err(|e| tracing::error!(intervention = intervention_id, error = %e, "report figures unreadable"))
+            .ok()
+    });
     let figures = match stored {
         Some(f) => f,
         None => figures_in(&mut tx, &i, from, to).await?,
@@ -472,6 +478,8 @@ pub async fn review(
 pub struct DeviationList {
     pub intervention: InterventionRow,
     pub deviations: Vec<DeviationRow>,
+    /// Where those that need a decision stand on the committee's agenda.
+    pub items: Vec<store::DeviationItem>,
     pub can_report: bool,
     pub can_handle: bool,
 }
@@ -480,13 +488,31 @@ pub async fn deviations(db: &Db, p: &Principal, intervention_id: i64) -> Service
     let mut tx = db.read().await?;
     let i = load(&mut tx, p, intervention_id).await?.0;
     let deviations = store::deviations(&mut tx, intervention_id).await?;
+    let items = store::intervention_deviation_items(&mut tx, intervention_id).await?;
     tx.commit().await?;
     Ok(DeviationList {
         can_report: is_owner_lead(p, &i),
         can_handle: is_office(p, i.association_id),
         intervention: i,
         deviations,
+        items,
     })
+}
+
+/// The intervention and one of its deviations, for the office, which handles deviations.
+async fn office_deviation(
+    tx: &mut Tx,
+    p: &Principal,
+    intervention_id: i64,
+    id: i64,
+) -> ServiceResult<(InterventionRow, DeviationRow)> {
+    let i = load(tx, p, intervention_id).await?.0;
+    let d = store::deviation(tx, id).await?.filter(|d| d.intervention_id == intervention_id);
+    let d = d.ok_or(ServiceError::NotFound)?;
+    if !is_office(p, i.association_id) {
+        return Err(ServiceError::Forbidden);
+    }
+    Ok((i, d))
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
@@ -585,12 +611,7 @@ pub async fn handle_deviation(
     input: &DeviationHandling,
 ) -> ServiceResult<DeviationStatus> {
     let mut tx = db.write().await?;
-    let i = load(&mut tx, p, intervention_id).await?.0;
-    let d = store::deviation(&mut tx, id).await?.filter(|d| d.intervention_id == intervention_id);
-    let d = d.ok_or(ServiceError::NotFound)?;
-    if !is_office(p, i.association_id) {
-        return Err(ServiceError::Forbidden);
-    }
+    let (i, d) = office_deviation(&mut tx, p, intervention_id, id).await?;
     let from = DeviationStatus::parse(&d.status).unwrap_or(DeviationStatus::Decided);
     let to = match from {
         DeviationStatus::Reported => DeviationStatus::Acknowledged,
@@ -651,12 +672,7 @@ pub async fn put_on_agenda(
     meeting_id: Option<i64>,
 ) -> ServiceResult<i64> {
     let mut tx = db.write().await?;
-    let i = load(&mut tx, p, intervention_id).await?.0;
-    let d = store::deviation(&mut tx, id).await?.filter(|d| d.intervention_id == intervention_id);
-    let d = d.ok_or(ServiceError::NotFound)?;
-    if !is_office(p, i.association_id) {
-        return Err(ServiceError::Forbidden);
-    }
+    let (i, d) = office_deviation(&mut tx, p, intervention_id, id).await?;
     if d.status != DeviationStatus::AwaitingDecision.code() {
         return Err(ServiceError::Conflict("deviation_needs_no_decision"));
     }
@@ -697,31 +713,6 @@ pub async fn put_on_agenda(
         .await?;
     tx.commit().await?;
     Ok(section)
-}
-
-/// The deviations on a meeting's agenda, for those who see the association.
-pub async fn meeting_deviations(
-    db: &Db,
-    p: &Principal,
-    association_id: i64,
-    meeting_id: i64,
-) -> ServiceResult<Vec<store::DeviationItem>> {
-    if !p.can_see_association(association_id) {
-        return Err(ServiceError::NotFound);
-    }
-    let mut tx = db.read().await?;
-    let rows = store::meeting_deviations(&mut tx, meeting_id).await?;
-    tx.commit().await?;
-    Ok(rows)
-}
-
-/// Where a deviation is on an agenda, if it is.
-pub async fn deviation_items(db: &Db, p: &Principal, intervention_id: i64) -> ServiceResult<Vec<store::DeviationItem>> {
-    let mut tx = db.read().await?;
-    load(&mut tx, p, intervention_id).await?;
-    let items = store::intervention_deviation_items(&mut tx, intervention_id).await?;
-    tx.commit().await?;
-    Ok(items)
 }
 
 /// The association's deviations waiting for the committee, for the office's planning.

@@ -291,7 +291,6 @@ async fn deviations_page(
     notice: Option<&str>,
 ) -> Result<Response, PageError> {
     let l = service::deviations(&state.db, p, id).await?;
-    let items = service::deviation_items(&state.db, p, id).await?;
     let today = time::today();
     let meetings = if l.can_handle {
         let (rows, _) =
@@ -326,7 +325,7 @@ async fn deviations_page(
                     open: matches!(status, DeviationStatus::Reported | DeviationStatus::AwaitingDecision),
                     reported: format!("{}, {}", d.reported_by_name, format_local(d.reported_at)),
                     response: d.response.clone(),
-                    agenda: items.iter().find(|x| x.deviation_id == d.id).map(|x| {
+                    agenda: l.items.iter().find(|x| x.deviation_id == d.id).map(|x| {
                         (
                             x.meeting_id,
                             format!("§ {} på arbetsutskottets sammanträde {}", x.section, x.meeting_date),
