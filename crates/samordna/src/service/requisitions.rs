@@ -126,6 +126,7 @@ pub struct RequisitionList {
 }
 
 pub struct RequisitionView {
+    pub intervention: InterventionRow,
     pub row: RequisitionRow,
     pub rows: Vec<(String, String, i64)>,
     pub attachments: Vec<AttachmentMeta>,
@@ -184,13 +185,13 @@ pub async fn list(db: &Db, p: &Principal, intervention_id: i64) -> ServiceResult
 
 pub async fn get(db: &Db, p: &Principal, intervention_id: i64, id: i64) -> ServiceResult<RequisitionView> {
     let mut tx = db.read().await?;
-    visible(&mut tx, p, intervention_id).await?;
+    let intervention = visible(&mut tx, p, intervention_id).await?;
     let row = store::requisition(&mut tx, id).await?.filter(|r| r.intervention_id == intervention_id);
     let row = row.ok_or(ServiceError::NotFound)?;
     let rows = store::requisition_rows(&mut tx, id).await?;
     let attachments = store::attachments(&mut tx, id).await?;
     tx.commit().await?;
-    Ok(RequisitionView { actions: allowed_actions(p, &row), row, rows, attachments })
+    Ok(RequisitionView { actions: allowed_actions(p, &row), intervention, row, rows, attachments })
 }
 
 pub async fn attachment(

@@ -299,7 +299,6 @@ async fn requisition_page(
         None => (StatusCode::OK, Vec::new(), None),
     };
     let v = service::get(&state.db, p, id, rid).await?;
-    let l = crate::service::interventions::get(&state.db, p, id).await?;
     let r = &v.row;
     let when = |t: Option<crate::domain::time::Timestamp>| t.map(format_local).unwrap_or_default();
     let mut steps = Vec::new();
@@ -319,7 +318,7 @@ async fn requisition_page(
         layout: Layout::for_user(format!("Rekvisition {}", r.id), p, "/insatser").with_notice(notice),
         id,
         rid,
-        name: l.row.name,
+        name: v.intervention.name.clone(),
         period: format!("{} – {}", r.period_from, r.period_to),
         amount: kr(Money::from_ore(r.amount_ore)),
         status: status_label(&r.status),
