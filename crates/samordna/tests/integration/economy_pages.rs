@@ -275,6 +275,14 @@ both! {
         // The chart draws the same figures, with a text alternative.
         assert!(html.contains("<svg role=\"img\" aria-labelledby=\"chart-title chart-desc\""));
         assert!(html.contains("class=\"chart__value\">1,86</text>"));
+        // A series of years: ten at most, ending in the year shown.
+        let (status, html) = board.page("/ekonomi/utvaxling?ar=2025&fran=2010").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("<a href=\"#fran\">Ange ett år som är samma som eller högst nio år före det valda året.</a>"));
+        let (status, html) = board.page("/ekonomi/utvaxling?ar=2025&fran=2024").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(html.contains("<h1>Utväxling per kommun 2024–2025</h1>"));
+        assert!(html.contains("<h2>2024</h2>") && html.contains("<h2>2025</h2>"));
 
         // Uppföljning Finsam 2025: the funds, equity and administrative costs as entered
         // (400 000 + 2 400 000 + 150 000 budget; 372 500 + 2 315 800 + 148 000 outcome), and
