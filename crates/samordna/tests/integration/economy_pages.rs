@@ -65,6 +65,14 @@ both! {
         }
         let html = refused(d.post("/ekonomi/nyckel", &fields).await, "Kommunernas andelar ska tillsammans vara exakt 100 %.").await;
         assert!(html.contains(&format!("href=\"#{}\"", names[0])));
+        // A share that is no percentage is named on its own kommun's field.
+        let mut fields: Vec<(&str, &str)> = vec![("forbund", &a), ("ar", "2022"), ("kind", "fixed")];
+        let wrong = ["12", "4", "6", "5", "5", "60", "mycket", "8"];
+        for (n, v) in names.iter().zip(wrong) {
+            fields.push((n.as_str(), v));
+        }
+        let html = refused(d.post("/ekonomi/nyckel", &fields).await, "Ange en andel i procent").await;
+        assert!(html.contains(&format!("<a href=\"#{}\">Ange en andel i procent", names[6])), "{html}");
         let r = d.post("/ekonomi/nyckel", &[("forbund", &a), ("ar", "2022")]).await;
         refused(r, "Fältet måste fyllas i.").await;
         assert_eq!(app.count("SELECT COUNT(*) FROM contribution_keys").await, 0);

@@ -365,9 +365,14 @@ fn rename(e: ServiceError, to_input: impl Fn(&str) -> String) -> ServiceError {
     }
 }
 
-/// `shares[3].percent` -> 3
-fn index_in(field: &str) -> Option<usize> {
-    field.split_once('[')?.1.split_once(']')?.0.parse().ok()
+/// The page's input for the service's error on a row: `posts[2].budget_sek` becomes
+/// `budget_{keys[2]}`, the row's field turned into the input's prefix by `prefix`. None for an
+/// error that names no row.
+fn row_input(field: &str, keys: &[String], prefix: impl Fn(&str) -> &str) -> Option<String> {
+    let (_, rest) = field.split_once('[')?;
+    let (index, last) = rest.split_once("].")?;
+    let key = keys.get(index.parse::<usize>().ok()?)?;
+    Some(format!("{}_{key}", prefix(last)))
 }
 
 pub async fn save_key(
@@ -386,17 +391,17 @@ pub async fn save_key(
             }
         }
     }
-    let ids: Vec<i64> = shares.iter().map(|s| s.member_id).collect();
+    let ids: Vec<String> = shares.iter().map(|s| s.member_id.to_string()).collect();
     let first = ids.first().map(|id| format!("share_{id}")).unwrap_or_else(|| "kind".into());
     let input = KeyInput { valid_from_year: year, kind: kind.clone(), shares };
     let result = if kind.is_empty() {
         Err(ServiceError::Invalid(vec![FieldError::new("kind", "required")]))
     } else {
         service::set_key(&state.db, &p, association, &input).await.map_err(|e| {
-            rename(e, |field| match index_in(field) {
-                Some(i) if field.starts_with("shares[") => format!("share_{}", ids.get(i).copied().unwrap_or_default()),
-                _ if field == "shares" => first.clone(),
-                _ => field.to_string(),
+            rename(e, |field| match row_input(field, &ids, |_| "share") {
+                Some(input) => input,
+                None if field == "shares" => first.clone(),
+                None => field.to_string(),
             })
         })
     };
@@ -442,13 +447,10 @@ pub async fn save_populations(
     let result = if !errors.is_empty() {
         Err(ServiceError::Invalid(errors))
     } else {
-        let ids: Vec<i64> = rows.iter().map(|r| r.member_id).collect();
-        service::set_populations(&state.db, &p, association, year - 1, &rows).await.map_err(|e| {
-            rename(e, |field| match (index_in(field), field.rsplit('.').next()) {
-                (Some(i), Some(last)) => format!("{last}_{}", ids.get(i).copied().unwrap_or_default()),
-                _ => field.to_string(),
-            })
-        })
+        let ids: Vec<String> = rows.iter().map(|r| r.member_id.to_string()).collect();
+        service::set_populations(&state.db, &p, association, year - 1, &rows)
+            .await
+            .map_err(|e| rename(e, |field| row_input(field, &ids, |last| last).unwrap_or_else(|| field.to_string())))
     };
     after_save(&state, &p, &f, "befolkning", result, "populations_saved").await
 }
@@ -478,12 +480,8 @@ pub async fn save_budget(
     let result = if errors.is_empty() {
         let codes: Vec<String> = posts.iter().map(|x| x.post.clone()).collect();
         service::set_budget(&state.db, &p, association, year, &posts).await.map_err(|e| {
-            rename(e, |field| match (index_in(field), field.rsplit('.').next()) {
-                (Some(i), Some(last)) => {
-                    format!("{}_{}", last.trim_end_matches("_sek"), codes.get(i).cloned().unwrap_or_default())
-                }
-                _ => field.to_string(),
-            })
+            let input = |field: &str| row_input(field, &codes, |last| last.trim_end_matches("_sek"));
+            rename(e, |field| input(field).unwrap_or_else(|| field.to_string()))
         })
     } else {
         Err(ServiceError::Invalid(errors))
