@@ -186,6 +186,11 @@ both! {
         bad_row[6].1 = "tio".into();
         let html = refused(post(&lead, bad_row, None).await.unwrap(), "Ange beloppet i kronor").await;
         assert!(html.contains("href=\"#amount_2\""), "{html}");
+        // Evidence larger than the server takes (2 MiB here) is refused beside the files.
+        let mut large = b"%PDF-1.4\n".to_vec();
+        large.resize(3 * 1024 * 1024, b'0');
+        let html = refused(post(&lead, claim("2025-01-01", "2025-03-31", "400 000"), Some(large)).await.unwrap(), "Filen är för stor.").await;
+        assert!(html.contains("href=\"#files\""));
         let pdf = b"%PDF-1.4\n% faktura\n%%EOF\n".to_vec();
         refused(post(&lead, claim("2025-01-01", "2025-03-31", "990 001"), Some(pdf.clone())).await.unwrap(), "större än vad som återstår av årets beviljade belopp").await;
         assert_eq!(app.count("SELECT COUNT(*) FROM requisitions").await, 0);

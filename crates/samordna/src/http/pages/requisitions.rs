@@ -181,7 +181,15 @@ pub async fn create(
         let name = field.name().unwrap_or_default().to_string();
         if name == "files" {
             let filename = field.file_name().unwrap_or("underlag").to_string();
-            let bytes = field.bytes().await.map_err(|_| PageError::new(StatusCode::BAD_REQUEST, "malformed_body"))?;
+            let bytes = match field.bytes().await {
+                Ok(b) => b,
+                // Past the body limit the rest of the form cannot be read: say so beside the files.
+                Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                    errors.push(FieldError::new("files", "attachment_too_large"));
+                    break;
+                }
+                Err(_) => return Err(PageError::new(StatusCode::BAD_REQUEST, "malformed_body")),
+            };
             total += bytes.len();
             if bytes.len() > max || total > max {
                 errors.push(FieldError::new("files", "attachment_too_large"));
