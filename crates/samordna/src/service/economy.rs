@@ -542,6 +542,16 @@ pub async fn years(db: &Db, p: &Principal, association_id: i64) -> ServiceResult
     Ok(y)
 }
 
+/// An intervention's grant for the year: the yearly maximum where the board set one, else the
+/// total spread over the period by days.
+fn year_budget(i: &store::InterventionYear, year: i32) -> Money {
+    if i.yearly_maxima > 0 {
+        Money::from_ore(i.granted_ore)
+    } else {
+        economy::year_share(Money::from_ore(i.max_total_ore), i.start_date, i.end_date, &[], year)
+    }
+}
+
 /// What the return is computed from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -596,7 +606,7 @@ async fn return_year(tx: &mut Tx, association_id: i64, year: i32, basis: Basis) 
             intervention_id: i.id,
             name: i.name.clone(),
             structural: i.orientation == "structural",
-            amount: if basis == Basis::Outcome { Money::from_ore(i.outcome_ore) } else { i.year_budget(year) },
+            amount: if basis == Basis::Outcome { Money::from_ore(i.outcome_ore) } else { year_budget(i, year) },
             kommun_parties: parties.iter().filter(|(iid, _)| *iid == i.id).map(|(_, m)| *m).collect(),
             participants: participants.iter().filter(|(iid, _, _)| *iid == i.id).map(|(_, m, n)| (*m, *n)).collect(),
         })
@@ -725,7 +735,7 @@ pub async fn uppfoljning_finsam(db: &Db, p: &Principal, association_id: i64, yea
                 esf: content.esf.unwrap_or(false),
                 start_date: i.start_date,
                 end_date: i.end_date,
-                budget_sek: i.year_budget(year).kronor_rounded(),
+                budget_sek: year_budget(i, year).kronor_rounded(),
                 outcome_sek: Money::from_ore(i.outcome_ore).kronor_rounded(),
                 budgeted_participants: content.participants_per_year,
                 women: (!structural).then_some(women),

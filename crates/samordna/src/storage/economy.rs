@@ -346,24 +346,6 @@ pub struct InterventionYear {
     pub outcome_ore: i64,
 }
 
-impl InterventionYear {
-    /// The grant's share of the year: the yearly maximum, or the total spread over the period.
-    pub fn year_budget(&self, year: i32) -> crate::domain::money::Money {
-        use crate::domain::money::Money;
-        if self.yearly_maxima > 0 {
-            Money::from_ore(self.granted_ore)
-        } else {
-            crate::domain::economy::year_share(
-                Money::from_ore(self.max_total_ore),
-                self.start_date,
-                self.end_date,
-                &[],
-                year,
-            )
-        }
-    }
-}
-
 pub async fn interventions_in_year(tx: &mut Tx, association_id: i64, year: i32) -> Result<Vec<InterventionYear>> {
     let (from, to) = year_range(year);
     Ok(on_backend!(tx, c => sqlx::query_as(
