@@ -129,6 +129,7 @@ both! {
         let t1 = format!("{list}/2025-01-01");
         // Only the owner's lead writes; the text is saved as a draft.
         assert_eq!(code(officer.put(&t1, &json!({"activities": "x"})).await, StatusCode::FORBIDDEN).await, ["not_owner_lead"]);
+        assert_eq!(code(lead.put(&t1, &json!({"lessons": "x".repeat(20_001)})).await, StatusCode::UNPROCESSABLE_ENTITY).await, ["lessons:too_long"]);
         assert_eq!(app.count("SELECT COUNT(*) FROM period_reports").await, 0);
         assert_eq!(lead.put(&t1, &json!({"activities": "Två coacher anställda.", "lessons": "Samlokalisering hjälper."})).await.status(), StatusCode::NO_CONTENT);
         let body: Value = lead.get(&t1).await.json().await.unwrap();
@@ -208,6 +209,10 @@ both! {
         let codes = code(lead.post(&path, &json!({"occurred_on": "2099-01-01", "category": "weather", "description": "a", "consequence": "b", "proposed_measure": "c"})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
         assert_eq!(codes, ["occurred_on:date_in_future", "category:unknown_code"]);
         assert_eq!(code(officer.post(&path, &json!({"occurred_on": "2026-10-01", "category": "staffing", "description": "a", "consequence": "b", "proposed_measure": "c"})).await, StatusCode::FORBIDDEN).await, ["not_owner_lead"]);
+        // Before the intervention began, and a text beyond 20 000 characters.
+        let long = "x".repeat(20_001);
+        let codes = code(lead.post(&path, &json!({"occurred_on": "2024-12-31", "category": "staffing", "description": long, "consequence": "b", "proposed_measure": "c"})).await, StatusCode::UNPROCESSABLE_ENTITY).await;
+        assert_eq!(codes, ["description:too_long", "occurred_on:before_intervention_start"]);
         assert_eq!(app.count("SELECT COUNT(*) FROM deviations").await, 0);
 
         // A vacancy that the office acknowledges.
